@@ -1,0 +1,218 @@
+"""What the rules need to know about one request, worked out once and shared.
+
+The model it resolves to, the caching facts of its platform, which part of the
+prompt is cached, whether the API would reject it, and how many tokens each
+breakpoint's prefix holds: several rules ask the same questions, so the answers
+are computed here, lazily, and cached on the analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..registry import Family, Model, ProviderFacts, Registry, Resolution
+from ..request import Block, Breakpoint, Request, Section
+from ..tokens import Counter, Estimate
+from ..tokens.prefix import estimate_prefix
+from ..tokens.verdict import Verdict, judge
+
+_SHAPE_NAMES = {
+    "anthropic": "Anthropic Messages",
+    "openai-chat": "OpenAI Chat Completions",
+    "openai-responses": "OpenAI Responses",
+    "bedrock-converse": "Bedrock Converse",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every analysis of one run shares."""
+
+    registry: Registry
+    counter: Counter
+    as_of: dt.date
+    safety_margin: float
+    default_model: str | None = None
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A breakpoint in prefix order, with the index of the block it closes."""
+
+    number: int  # 1-based, in prefix order
+    index: int  # index of the last block of its prefix
+    breakpoint: Breakpoint
+    automatic: bool = False
+
+
+@dataclass(frozen=True)
+class SizeCheck:
+    marked: Marked
+    estimate: Estimate
+    minimum: int | None  # None when the model (and so its minimum) is unknown
+    verdict: Verdict
+    model_name: str
+
+
+class Analysis:
+    def __init__(self, request: Request, ctx: Context) -> None:
+        self.request = request
+        self.ctx = ctx
+
+    @property
+    def shape_name(self) -> str:
+        return _SHAPE_NAMES.get(self.request.provider, self.request.provider)
+
+    # -- model and platform ---------------------------------------------------
+
+    @cached_property
+    def resolution(self) -> Resolution | None:
+        return self.ctx.registry.resolve(self.request.model) if self.request.model else None
+
+    @cached_property
+    def model(self) -> Model | None:
+        return self.resolution.model if self.resolution else None
+
+    @cached_property
+    def sizing_model(self) -> Model | None:
+        """The model whose minimum applies: the request's, else the configured default."""
+        if self.model:
+            return self.model
+        return self.ctx.registry.resolve(self.ctx.default_model).model if self.ctx.default_model else None
+
+    @property
+    def platform(self) -> str:
+        return self.request.platform
+
+    @cached_property
+    def facts(self) -> ProviderFacts:
+        return self.ctx.registry.provider(self.platform)
+
+    @cached_property
+    def family(self) -> Family:
+        return self.ctx.registry.family(self.sizing_model.family if self.sizing_model else None)
+
+    # -- breakpoints ------------------------------------------------------------
+
+    @cached_property
+    def marked(self) -> list[Marked]:
+        """Every breakpoint in prefix order; automatic caching marks the last cacheable block."""
+        marks = [
+            Marked(n, i, b.breakpoint)  # type: ignore[arg-type]
+            for n, (i, b) in enumerate(((i, b) for i, b in enumerate(self.request.blocks) if b.breakpoint), start=1)
+        ]
+        auto = self.request.automatic_cache
+        if auto is not None and self.request.blocks:
+            last = max((i for i, b in enumerate(self.request.blocks) if can_carry(b)), default=None)
+            if last is not None:
+                marks.append(Marked(len(marks) + 1, last, auto, automatic=True))
+        return marks
+
+    def ttl(self, breakpoint: Breakpoint) -> str | None:
+        """The lifetime a breakpoint asks for, the platform's default when it names none."""
+        if breakpoint.ttl is not None:
+            return breakpoint.ttl
+        if isinstance(breakpoint.value, dict) and "ttl" in breakpoint.value:
+            return None  # a ttl that is not a string: PC205 says so
+        return self.facts.default_ttl
+
+    @cached_property
+    def caches(self) -> bool:
+        """Whether the provider caches any of this request at all."""
+        return bool(self.marked) or not self.facts.opt_in
+
+    @cached_property
+    def cached_blocks(self) -> list[tuple[int, Block]]:
+        """Blocks whose bytes decide whether the cache is read.
+
+        With breakpoints, everything at or before the last one. With automatic caching
+        (Anthropic top-level cache_control, or a provider that caches by itself), the
+        part that should be the same on every request: tools and system.
+        """
+        explicit = [m for m in self.marked if not m.automatic]
+        if explicit:
+            end = explicit[-1].index
+            return list(enumerate(self.request.blocks[: end + 1]))
+        if self.caches:
+            return [(i, b) for i, b in enumerate(self.request.blocks) if b.section is not Section.MESSAGES]
+        return []
+
+    # -- precedence ---------------------------------------------------------------
+
+    @cached_property
+    def rejected(self) -> bool:
+        """Whether the API would refuse this request (then cost does not matter)."""
+        from . import structure  # the rules that decide it
+
+        return bool(
+            self.request.shape_problems
+            or structure.excess_breakpoints(self)
+            or structure.ttl_order_violations(self)
+            or structure.invalid_breakpoints(self)
+        )
+
+    # -- size -------------------------------------------------------------------
+
+    def prefix_estimate(self, end: int) -> Estimate:
+        frame = int(self.ctx.registry.counting.get("frame_max_per_message", 0))
+        return estimate_prefix(self.request.blocks[: end + 1], self.ctx.counter, self.family, frame)
+
+    def minimum(self) -> int | None:
+        model = self.sizing_model
+        if model is not None:
+            return model.minimum(self.platform)
+        return self.facts.minimum if not self.facts.opt_in else None
+
+    def margin(self) -> float:
+        return max(self.ctx.safety_margin, self.family.never_certain_within)
+
+    def judge_prefix(self, end: int) -> tuple[Estimate, int | None, Verdict]:
+        """Count the prefix through block ``end`` and compare it with the minimum.
+
+        With no minimum (unknown model, or one whose minimum is not documented) only a
+        prefix above every minimum the provider's models have is settled.
+        """
+        estimate = self.prefix_estimate(end)
+        minimum = self.minimum()
+        if minimum is not None:
+            return estimate, minimum, judge(estimate, minimum, self.margin())
+        known = self.ctx.registry.minimums(self.model.provider if self.model else _provider_family(self.request))
+        if known and judge(estimate, known[-1], self.margin()) is Verdict.ABOVE:
+            return estimate, None, Verdict.ABOVE
+        return estimate, None, Verdict.UNCERTAIN
+
+    @cached_property
+    def size_checks(self) -> list[SizeCheck]:
+        checks = []
+        for marked in self.marked:
+            estimate, minimum, verdict = self.judge_prefix(marked.index)
+            checks.append(SizeCheck(marked, estimate, minimum, verdict, self.model_name))
+        return checks
+
+    @cached_property
+    def ignored_breakpoints(self) -> set[int]:
+        """Numbers of breakpoints whose prefix is certainly too short to be cached."""
+        return {c.marked.number for c in self.size_checks if c.verdict is Verdict.BELOW}
+
+    @property
+    def model_name(self) -> str:
+        if self.model:
+            return self.model.id
+        if self.sizing_model:
+            return f"{self.sizing_model.id} (the configured default model)"
+        return repr(self.request.model) if self.request.model else "the model"
+
+
+def can_carry(block: Block) -> bool:
+    """Whether a block may carry a breakpoint (facts.md §1.9)."""
+    if block.type in ("thinking", "redacted_thinking", "cachePoint"):
+        return False
+    if block.type == "text" and block.text.is_static and not block.text.known_text():
+        return False
+    return True
+
+
+def _provider_family(request: Request) -> str:
+    return "openai" if request.provider.startswith("openai") else "anthropic"

@@ -1,0 +1,72 @@
+"""Prefixes too short to be cached: PC301, PC302."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..diagnostic import Fix, Severity
+from ..tokens.verdict import Verdict
+from . import Finding, rule
+from .analysis import Analysis, SizeCheck
+
+
+def _subject(check: SizeCheck) -> str:
+    if check.marked.automatic:
+        return "prefix at the automatic breakpoint"
+    return f"prefix at breakpoint {check.marked.number}"
+
+
+def _data(a: Analysis, check: SizeCheck) -> dict:
+    est = check.estimate
+    return {
+        "tokens": {"low": est.low, "point": est.point, "high": est.high if est.bounded else None, "method": est.method},
+        "minimum": check.minimum,
+        "model": a.sizing_model.id if a.sizing_model else a.request.model,
+        "platform": a.platform,
+        "verdict": check.verdict.value,
+    }
+
+
+@rule(
+    "PC301",
+    "prefix-below-minimum",
+    Severity.ERROR,
+    "The prefix up to a breakpoint is certainly shorter than the model's minimum: the breakpoint is silently ignored.",
+)
+def prefix_below_minimum(a: Analysis) -> Iterator[Finding]:
+    for check in a.size_checks:
+        if check.verdict is Verdict.BELOW and check.minimum is not None:
+            yield Finding(
+                check.marked.breakpoint.span,
+                f"{_subject(check)} is {check.estimate.describe()}; {check.model_name} caches only from "
+                f"{check.minimum:,} tokens on {a.platform}: the breakpoint is silently ignored and nothing is cached",
+                fix=Fix(
+                    "move the breakpoint later so its prefix reaches the minimum, or drop it "
+                    "(a breakpoint that caches nothing still costs nothing, but the request pays full price)"
+                ),
+                data=_data(a, check),
+            )
+
+
+@rule(
+    "PC302",
+    "prefix-near-minimum",
+    Severity.WARNING,
+    "The token count cannot settle whether the prefix reaches the model's minimum.",
+)
+def prefix_near_minimum(a: Analysis) -> Iterator[Finding]:
+    for check in a.size_checks:
+        if check.verdict is not Verdict.UNCERTAIN:
+            continue
+        if check.minimum is None:
+            why = f"the minimum of {check.model_name} is not known"
+        elif not check.estimate.bounded:
+            why = f"content of unknown size (images, documents or values filled in later) stands before it, and {check.model_name} caches only from {check.minimum:,}"
+        else:
+            why = f"too close to {check.model_name}'s minimum of {check.minimum:,} to tell"
+        yield Finding(
+            check.marked.breakpoint.span,
+            f"{_subject(check)} is {check.estimate.describe()}: {why}",
+            fix=Fix("count it exactly with the count_tokens API before relying on this breakpoint"),
+            data=_data(a, check),
+        )

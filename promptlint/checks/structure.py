@@ -1,0 +1,129 @@
+"""Breakpoints the API refuses: PC201, PC204, PC205.
+
+The predicates are functions of the analysis because they also decide precedence:
+a request the API would reject gets these errors and no cost findings.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..diagnostic import Fix, Severity
+from . import Finding, rule
+from .analysis import Analysis, Marked, can_carry
+
+# The one `type` each breakpoint style accepts (the providers' request schemas).
+_TYPE_FIELD = {"cache_control": "ephemeral", "cachePoint": "default"}
+
+
+def excess_breakpoints(a: Analysis) -> list[Marked]:
+    limit = a.facts.max_breakpoints
+    if limit is None:
+        return []
+    return a.marked[limit:]
+
+
+def ttl_order_violations(a: Analysis) -> list[tuple[Marked, Marked]]:
+    """(1h breakpoint, the earlier 5m breakpoint it follows) pairs."""
+    if not {"5m", "1h"} <= set(a.facts.ttls):
+        return []
+    violations = []
+    first_short: Marked | None = None
+    for marked in a.marked:
+        ttl = a.ttl(marked.breakpoint)
+        if ttl == "5m" and first_short is None:
+            first_short = marked
+        elif ttl == "1h" and first_short is not None:
+            violations.append((marked, first_short))
+    return violations
+
+
+def invalid_breakpoints(a: Analysis) -> list[tuple[Marked, str]]:
+    problems = []
+    for marked in a.marked:
+        problem = _breakpoint_problem(a, marked)
+        if problem:
+            problems.append((marked, problem))
+    return problems
+
+
+def _breakpoint_problem(a: Analysis, marked: Marked) -> str | None:
+    bp = marked.breakpoint
+    value = bp.value
+    if not isinstance(value, dict):
+        return f"{bp.style} must be an object, not {_json_type(value)}"
+    expected = _TYPE_FIELD.get(bp.style)
+    if expected and value.get("type") != expected:
+        got = f"type {value['type']!r}" if "type" in value else "no type"
+        return f"{bp.style} has {got}; the only type is {expected!r}"
+    if "ttl" in value and a.facts.ttls and value["ttl"] not in a.facts.ttls:
+        return f"{bp.style} ttl {value['ttl']!r} is not one of {', '.join(map(repr, a.facts.ttls))}"
+    if marked.automatic:
+        return None
+    block = a.request.blocks[marked.index]
+    if bp.style == "prompt_cache_breakpoint" and block.section.value == "tools":
+        return "prompt_cache_breakpoint cannot sit on a tool definition"
+    if not can_carry(block):
+        what = "an empty text block" if block.type == "text" else f"a {block.type} block"
+        if block.type == "cachePoint":
+            what = "nothing (no block before it)"
+        return f"{bp.style} sits on {what}, which cannot carry a breakpoint"
+    return None
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", str: "a string", list: "an array", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+@rule(
+    "PC201",
+    "too-many-breakpoints",
+    Severity.ERROR,
+    "More breakpoints than the provider allows in one request; the API rejects the request.",
+)
+def too_many_breakpoints(a: Analysis) -> Iterator[Finding]:
+    excess = excess_breakpoints(a)
+    if not excess:
+        return
+    limit = a.facts.max_breakpoints
+    first = excess[0]
+    automatic = " (top-level automatic cache_control takes one slot)" if any(m.automatic for m in a.marked) else ""
+    yield Finding(
+        first.breakpoint.span,
+        f"breakpoint {first.number} of {len(a.marked)}: {a.platform} allows {limit} per request{automatic}; "
+        "the API rejects the request with a 400",
+        fix=Fix(f"keep at most {limit} breakpoints: drop the ones before blocks that change with every request"),
+        data={"breakpoints": len(a.marked), "limit": limit},
+    )
+
+
+@rule(
+    "PC204",
+    "ttl-order",
+    Severity.ERROR,
+    "A 1h breakpoint comes after a 5m one; the API rejects the request.",
+)
+def ttl_order(a: Analysis) -> Iterator[Finding]:
+    for late, short in ttl_order_violations(a):
+        yield Finding(
+            late.breakpoint.span,
+            f"1h breakpoint {late.number} comes after 5m breakpoint {short.number} (line {short.breakpoint.span.line}); "
+            "every 1h breakpoint must come before every 5m one, or the API rejects the request",
+            note="a cache_control without ttl is 5m",
+            fix=Fix('give the earlier breakpoints ttl "1h", or the later ones ttl "5m"'),
+        )
+
+
+@rule(
+    "PC205",
+    "invalid-cache-control",
+    Severity.ERROR,
+    "A breakpoint that is malformed or sits on a block that cannot carry it.",
+)
+def invalid_cache_control(a: Analysis) -> Iterator[Finding]:
+    for marked, problem in invalid_breakpoints(a):
+        yield Finding(marked.breakpoint.span, problem + "; the API rejects the request")

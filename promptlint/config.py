@@ -1,0 +1,224 @@
+"""``[tool.promptlint]`` in the nearest pyproject.toml → validated Settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from jsonschema import Draft202012Validator
+
+from .diagnostic import Severity
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+_CODE_LIST = {"type": "array", "items": {"type": "string"}}
+_GLOB_LIST = {"type": "array", "items": {"type": "string"}}
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "select": _CODE_LIST,
+        "extend-select": _CODE_LIST,
+        "ignore": _CODE_LIST,
+        "per-file-ignores": {"type": "object", "additionalProperties": _CODE_LIST},
+        "exclude": _GLOB_LIST,
+        "extend-exclude": _GLOB_LIST,
+        "force-exclude": {"type": "boolean"},
+        "severity": {
+            "type": "object",
+            "additionalProperties": {"enum": ["error", "warning", "info"]},
+        },
+        "default-model": {"type": "string"},
+        "safety-margin": {"type": "number", "minimum": 0, "maximum": 0.9},
+        "models": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "provider": {"type": "string"},
+                    "family": {"type": "string"},
+                    "aliases": {"type": "array", "items": {"type": "string"}},
+                    "patterns": {"type": "array", "items": {"type": "string"}},
+                    "min_tokens": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+                    "prices": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                    "replacement": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+# Folders that never hold a project's own requests.
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".promptlint_cache",
+    "site-packages",
+)
+
+SAFETY_MARGIN = 0.10
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; the message is one line for the user."""
+
+
+@dataclass
+class Settings:
+    root: Path = field(default_factory=Path.cwd)
+    config_path: Path | None = None
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
+    severity: dict[str, Severity] = field(default_factory=dict)
+    default_model: str | None = None
+    safety_margin: float = SAFETY_MARGIN
+    models: list[dict[str, Any]] = field(default_factory=list)
+    as_of: dt.date = field(default_factory=dt.date.today)
+
+    def enabled(self, codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
+        """Codes the selection turns on, out of ``codes`` (with ``names`` code → name)."""
+        chosen = expand(self.select + self.extend_select, codes, names)
+        return chosen - expand(self.ignore, codes, names)
+
+    def ignored_for(self, relpath: str, codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
+        ignored: set[str] = set()
+        for pattern, selectors in self.per_file_ignores.items():
+            negate = pattern.startswith("!")
+            if glob_match(pattern.lstrip("!"), relpath) != negate:
+                ignored |= expand(selectors, codes, names)
+        return ignored
+
+    def is_excluded(self, relpath: str) -> bool:
+        return any(glob_match(p, relpath) for p in self.exclude)
+
+
+def expand(selectors: Iterable[str], codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
+    """Codes matched by selectors: ALL, a code, a code prefix (PC, PC3) or a rule name."""
+    codes = list(codes)
+    out: set[str] = set()
+    for selector in selectors:
+        sel = selector.strip()
+        if sel.upper() == "ALL":
+            out.update(codes)
+        else:
+            out.update(c for c in codes if c.startswith(sel.upper()) or names.get(c) == sel)
+    return out
+
+
+def check_selectors(selectors: Iterable[str], codes: Iterable[str], names: Mapping[str, str], where: str) -> None:
+    codes = list(codes)
+    for selector in selectors:
+        if not expand([selector], codes, names):
+            raise ConfigError(f"{where}: unknown rule selector {selector!r} (see `promptlint rule --all`)")
+
+
+_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def glob_match(pattern: str, relpath: str) -> bool:
+    """gitignore-like matching: ``**`` spans folders; a pattern without ``/`` matches any path part."""
+    regex = _GLOB_CACHE.get(pattern)
+    if regex is None:
+        regex = _GLOB_CACHE[pattern] = re.compile(_glob_to_regex(pattern))
+    return regex.search(relpath) is not None
+
+
+def _glob_to_regex(pattern: str) -> str:
+    anchored = "/" in pattern.rstrip("/")
+    pattern = pattern.strip("/")
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+        i += 1
+    body = "".join(out)
+    # A match may stop at a folder: excluding "build" excludes everything below it.
+    return (r"\A" if anchored else r"(?:\A|/)") + body + r"(?:/|\Z)"
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` that has a [tool.promptlint] table."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "promptlint" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> Settings:
+    """Settings from ``path`` (a pyproject.toml), or the defaults when it is None."""
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    table = data.get("tool", {}).get("promptlint", {})
+    where = f"{path} [tool.promptlint]"
+    error = next(iter(sorted(Draft202012Validator(SCHEMA).iter_errors(table), key=lambda e: list(map(str, e.path)))), None)
+    if error is not None:
+        key = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "additionalProperties" and not key:
+            raise ConfigError(f"{where}: {error.message.replace('were unexpected', 'are not settings').replace('was unexpected', 'is not a setting')}")
+        raise ConfigError(f"{where}: {key + ': ' if key else ''}{error.message}")
+    codes = list(codes)
+    for key in ("select", "extend-select", "ignore"):
+        check_selectors(table.get(key, []), codes, names, f"{where} {key}")
+    for selectors in table.get("per-file-ignores", {}).values():
+        check_selectors(selectors, codes, names, f"{where} per-file-ignores")
+    for code in table.get("severity", {}):
+        if code not in codes:
+            raise ConfigError(f"{where} severity: unknown rule code {code!r}")
+    return Settings(
+        root=path.parent,
+        config_path=path,
+        select=list(table.get("select", ["ALL"])),
+        extend_select=list(table.get("extend-select", [])),
+        ignore=list(table.get("ignore", [])),
+        per_file_ignores=dict(table.get("per-file-ignores", {})),
+        exclude=list(table.get("exclude", [])) + list(table.get("extend-exclude", [])),
+        force_exclude=bool(table.get("force-exclude", False)),
+        severity={code: Severity(value) for code, value in table.get("severity", {}).items()},
+        default_model=table.get("default-model"),
+        safety_margin=float(table.get("safety-margin", SAFETY_MARGIN)),
+        models=list(table.get("models", [])),
+    )

@@ -1,0 +1,155 @@
+"""Rendered requests: ``*.json`` bodies and ``*.jsonl`` batches and logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable, Iterator
+
+from ...registry import Registry
+from ...request import Request, RequestSet, ShapeProblem, Span
+from .. import ParseError, Parsed
+from . import shapes
+from .locate import Located, locate
+from .lower import LOWERINGS, Place, hint_platform
+
+# Bytes at least one of which every request file contains: files with none of them
+# (package.json, tsconfig.json, fixtures of other tools) are not requests and are not read.
+MARKERS = (b'"messages"', b'"modelId"', b'"input"', b'"custom_id"', b'"system"', b'"anthropic_version"')
+
+
+def looks_like_requests(data: bytes) -> bool:
+    return any(marker in data for marker in MARKERS)
+
+
+def provider_of(body: dict, registry: Registry) -> str | None:
+    """Which provider's request shape ``body`` is, or None when it is not a request."""
+    hint = body.get("provider")
+    if "modelId" in body or (hint == "bedrock" and "messages" in body and "anthropic_version" not in body):
+        return "bedrock-converse"
+    if "messages" in body:
+        return "openai-chat" if _is_openai(body, registry) else "anthropic"
+    if "input" in body and "model" in body:
+        return "openai-responses"
+    if "anthropic_version" in body or ("system" in body and ("model" in body or "max_tokens" in body)):
+        return "anthropic"
+    if isinstance(hint, str) and "model" in body:
+        return "openai-responses" if hint in ("openai", "azure") else "anthropic"
+    return None
+
+
+_OPENAI_ONLY_KEYS = ("prompt_cache_key", "max_completion_tokens", "response_format", "n", "logprobs", "frequency_penalty", "presence_penalty", "prompt_cache_retention")
+
+
+def _is_openai(body: dict, registry: Registry) -> bool:
+    hint = hint_platform(body)
+    if hint:
+        return hint in ("openai", "azure", "deepseek")
+    if "system" in body or "anthropic_version" in body:
+        return False
+    model = body.get("model")
+    if isinstance(model, str):
+        resolved = registry.resolve(model).model
+        if resolved:
+            return resolved.provider != "anthropic"
+        if model.lower().startswith("claude") or "anthropic" in model.lower():
+            return False
+    if any(key in body for key in _OPENAI_ONLY_KEYS):
+        return True
+    messages = body.get("messages") or []
+    return any(isinstance(m, dict) and m.get("role") in ("system", "developer", "tool") for m in messages) and not any(
+        isinstance(m, dict) and isinstance(m.get("content"), list) and any(isinstance(b, dict) and "cache_control" in b for b in m["content"]) for m in messages
+    )
+
+
+def _request_of(record: dict) -> tuple[dict, tuple, str]:
+    """(body, path of the body in the record, kind of set it belongs to)."""
+    if isinstance(record.get("params"), dict) and "custom_id" in record:
+        return record["params"], ("params",), "batch"
+    if isinstance(record.get("request"), dict) and ("timestamp" in record or "response" in record):
+        return record["request"], ("request",), "log"
+    return record, (), "bodies"
+
+
+def lower(record: Any, place: Place, registry: Registry) -> tuple[Request | None, str]:
+    if not isinstance(record, dict):
+        return None, "bodies"
+    body, base, kind = _request_of(record)
+    provider = provider_of(body, registry)
+    if provider is None:
+        return None, kind
+    where = place.within(*base)
+    request = LOWERINGS[provider](body, where, registry, hint_platform(body))
+    request.in_batch = kind == "batch"
+    for path, message in shapes.problems(provider, body):
+        request.shape_problems.append(ShapeProblem(message, where.span(*path)))
+    if provider == "anthropic" and request.model is None and "anthropic_version" not in body:
+        request.shape_problems.append(ShapeProblem("request: 'model' is required", where.span()))
+    return request, kind
+
+
+def parse_json(path: str, text: str, registry: Registry) -> Parsed:
+    parsed = Parsed()
+    try:
+        located: Located = locate(text)
+    except json.JSONDecodeError as exc:
+        parsed.errors.append(ParseError(f"invalid JSON: {exc.msg}", Span(path, exc.lineno, exc.colno)))
+        return parsed
+    except RecursionError:
+        parsed.errors.append(ParseError("invalid JSON: nested too deeply to read", Span(path, 1, 1)))
+        return parsed
+    request, _ = lower(located.value, Place(path, located, 1), registry)
+    if request is not None:
+        parsed.requests.append(request)
+    return parsed
+
+
+def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed:
+    """One record per line; a broken line is reported and the others are still read."""
+    parsed = Parsed()
+    members = RequestSet(kind="bodies", path=path, requests=[])
+    kinds: set[str] = set()
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+            record = json.loads(line)
+        except UnicodeDecodeError as exc:
+            parsed.errors.append(ParseError(f"line is not valid UTF-8 (byte {exc.start + 1})", Span(path, number, exc.start + 1)))
+            continue
+        except json.JSONDecodeError as exc:
+            parsed.errors.append(ParseError(f"invalid JSON: {exc.msg}", Span(path, number, exc.colno)))
+            continue
+        except RecursionError:
+            parsed.errors.append(ParseError("invalid JSON: nested too deeply to read", Span(path, number, 1)))
+            continue
+        request, kind = lower(record, Place(path, None, number), registry)
+        if request is None:
+            continue
+        kinds.add(kind)
+        members.requests.append(request)
+        members.timestamps.append(_timestamp(record.get("timestamp")) if kind == "log" else None)
+        response = record.get("response") if kind == "log" else None
+        usage = response.get("usage") if isinstance(response, dict) else None
+        members.usage.append(usage if isinstance(usage, dict) else None)
+    if members.requests:
+        members.kind = kinds.pop() if len(kinds) == 1 else "bodies"
+        parsed.requests.extend(members.requests)
+        parsed.sets.append(members)
+    return parsed
+
+
+def _timestamp(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
+
+
+def iter_lines(data: bytes) -> Iterator[bytes]:
+    return iter(data.split(b"\n"))

@@ -1,0 +1,393 @@
+"""Rendered request bodies → the request model, one function per provider shape.
+
+Each lowering reads only the fields that matter for caching and records, for every
+block, key and breakpoint, where it stands in the file. Values of the wrong type are
+skipped here, not guessed at: the provider's schema reports them (PL002).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from ...registry import Registry
+from ...request import Block, Breakpoint, ContentKind, Request, Section, Span, Text
+from .locate import Located, pointer
+
+# Request-level parameters whose change invalidates a cache level (facts.md §1.8, §4).
+_ANTHROPIC_PARAMS = ("tool_choice", "thinking", "output_config", "speed")
+_OPENAI_PARAMS = (
+    "tool_choice",
+    "parallel_tool_calls",
+    "prompt_cache_key",
+    "prompt_cache_options",
+    "prompt_cache_retention",
+    "response_format",
+    "reasoning_effort",
+    "reasoning",
+    "text",
+)
+_CONVERSE_PARAMS = ("additionalModelRequestFields",)
+
+# Provider hints a file may carry at the top level, and the platform each names.
+_HINT_PLATFORMS = {
+    "anthropic": "anthropic",
+    "claude": "anthropic",
+    "bedrock": "bedrock",
+    "vertex": "vertex",
+    "openai": "openai",
+    "azure": "azure",
+    "deepseek": "deepseek",
+}
+
+
+class Place:
+    """Spans for paths inside one request body of one file."""
+
+    def __init__(self, path: str, located: Located | None, line: int, base: tuple = ()) -> None:
+        self.path = path
+        self.located = located
+        self.line = line
+        self.base = base
+
+    def span(self, *rel: Any) -> Span:
+        full = self.base + rel
+        if self.located is None:  # a JSONL record: its line is the position
+            return Span(self.path, self.line, 1, pointer=pointer(full))
+        line, column = self.located.position(full)
+        return Span(self.path, line, column, pointer=pointer(full))
+
+    def within(self, *rel: Any) -> "Place":
+        return Place(self.path, self.located, self.line, self.base + rel)
+
+
+def _json_text(value: Any, drop: str | None = None) -> str:
+    if drop and isinstance(value, dict) and drop in value:
+        value = {k: v for k, v in value.items() if k != drop}
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _breakpoint(style: str, value: Any, span: Span) -> Breakpoint:
+    ttl = value.get("ttl") if isinstance(value, dict) else None
+    return Breakpoint(style, value, ttl if isinstance(ttl, str) else None, span)
+
+
+def _params(request: Request, body: dict, names: tuple[str, ...], place: Place) -> None:
+    for name in names:
+        if name in body:
+            request.params[name] = body[name]
+            request.param_spans[name] = place.span(name)
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and "disable_parallel_tool_use" in choice:
+        request.params["disable_parallel_tool_use"] = choice["disable_parallel_tool_use"]
+        request.param_spans["disable_parallel_tool_use"] = place.span("tool_choice", "disable_parallel_tool_use")
+
+
+def _model(request: Request, body: dict, key: str, place: Place) -> None:
+    model = body.get(key)
+    if isinstance(model, str):
+        request.model = model
+        request.model_span = place.span(key)
+
+
+def _platform(registry: Registry, model: str | None, hint: str | None, default: str) -> str:
+    if hint:
+        return hint
+    if model:
+        resolution = registry.resolve(model)
+        if resolution.platform:
+            return resolution.platform
+        if resolution.model and resolution.model.provider not in ("anthropic",):
+            return resolution.model.provider
+    return default
+
+
+# -- Anthropic Messages (also Batch params, and InvokeModel bodies on Bedrock/Vertex) --
+
+
+def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **where: Any) -> Block | None:
+    if not isinstance(block, dict):
+        return None
+    kind = block.get("type")
+    kind = kind if isinstance(kind, str) else "unknown"
+    content = ContentKind.TEXT
+    if kind == "text":
+        text = block.get("text") if isinstance(block.get("text"), str) else ""
+    elif kind == "thinking":
+        text = block.get("thinking") if isinstance(block.get("thinking"), str) else ""
+    elif kind in ("image", "redacted_thinking"):
+        text, content = "", ContentKind.MEDIA
+    elif kind == "document":
+        source = block.get("source") if isinstance(block.get("source"), dict) else {}
+        if source.get("type") == "text" and isinstance(source.get("data"), str):
+            text = source["data"]
+        else:
+            text, content = "", ContentKind.MEDIA
+    elif kind == "tool_result" and isinstance(block.get("content"), str):
+        text = block["content"]
+    elif kind == "tool_result" and _has_media(block.get("content")):
+        text, content = _json_text(block.get("content")), ContentKind.MEDIA
+    else:
+        text, content = _json_text(block, drop="cache_control"), ContentKind.JSON
+    breakpoint = None
+    if "cache_control" in block:
+        breakpoint = _breakpoint("cache_control", block["cache_control"], place.span(*rel, "cache_control"))
+    anchor = rel + ("text",) if kind == "text" else rel
+    return Block(section, kind, Text.literal(text), place.span(*anchor), content, breakpoint=breakpoint, **where)
+
+
+def _has_media(content: Any) -> bool:
+    return isinstance(content, list) and any(
+        isinstance(b, dict) and b.get("type") in ("image", "document") for b in content
+    )
+
+
+def lower_anthropic(body: dict, place: Place, registry: Registry, hint: str | None) -> Request:
+    version = body.get("anthropic_version")
+    if not hint and isinstance(version, str):
+        hint = "bedrock" if version.startswith("bedrock") else "vertex" if version.startswith("vertex") else None
+    request = Request(provider="anthropic", platform="anthropic", model=None, span=place.span())
+    _model(request, body, "model", place)
+    request.platform = _platform(registry, request.model, hint, "anthropic")
+    tools = body.get("tools")
+    if isinstance(tools, list):
+        for i, tool in enumerate(tools):
+            if not isinstance(tool, dict):
+                continue
+            breakpoint = None
+            if "cache_control" in tool:
+                breakpoint = _breakpoint("cache_control", tool["cache_control"], place.span("tools", i, "cache_control"))
+            request.blocks.append(
+                Block(
+                    Section.TOOLS,
+                    "tool",
+                    Text.literal(_json_text(tool, drop="cache_control")),
+                    place.span("tools", i),
+                    ContentKind.JSON,
+                    breakpoint=breakpoint,
+                )
+            )
+    system = body.get("system")
+    if isinstance(system, str):
+        request.blocks.append(Block(Section.SYSTEM, "text", Text.literal(system), place.span("system")))
+    elif isinstance(system, list):
+        for j, item in enumerate(system):
+            block = _anthropic_block(item, Section.SYSTEM, place, ("system", j))
+            if block:
+                request.blocks.append(block)
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for m, message in enumerate(messages):
+            if not isinstance(message, dict):
+                continue
+            role = message.get("role") if isinstance(message.get("role"), str) else None
+            content = message.get("content")
+            if isinstance(content, str):
+                request.blocks.append(
+                    Block(
+                        Section.MESSAGES,
+                        "text",
+                        Text.literal(content),
+                        place.span("messages", m, "content"),
+                        role=role,
+                        message_index=m,
+                    )
+                )
+            elif isinstance(content, list):
+                for j, item in enumerate(content):
+                    block = _anthropic_block(
+                        item, Section.MESSAGES, place, ("messages", m, "content", j), role=role, message_index=m
+                    )
+                    if block:
+                        request.blocks.append(block)
+    _params(request, body, _ANTHROPIC_PARAMS, place)
+    if "cache_control" in body:
+        request.automatic_cache = _breakpoint("cache_control", body["cache_control"], place.span("cache_control"))
+    return request
+
+
+# -- OpenAI Chat Completions and Responses ----------------------------------------
+
+_OPENAI_SYSTEM_ROLES = ("system", "developer")
+_OPENAI_MEDIA = ("image_url", "input_audio", "file", "input_image", "input_file")
+
+
+def _openai_part(part: Any, section: Section, place: Place, rel: tuple, **where: Any) -> Block | None:
+    if isinstance(part, str):
+        return Block(section, "text", Text.literal(part), place.span(*rel), **where)
+    if not isinstance(part, dict):
+        return None
+    kind = part.get("type") if isinstance(part.get("type"), str) else "unknown"
+    if kind in _OPENAI_MEDIA:
+        text, content = "", ContentKind.MEDIA
+    elif isinstance(part.get("text"), str):
+        text, content = part["text"], ContentKind.TEXT
+    elif isinstance(part.get("refusal"), str):
+        text, content = part["refusal"], ContentKind.TEXT
+    else:
+        text, content = _json_text(part, drop="prompt_cache_breakpoint"), ContentKind.JSON
+    breakpoint = None
+    if "prompt_cache_breakpoint" in part:
+        breakpoint = _breakpoint(
+            "prompt_cache_breakpoint", part["prompt_cache_breakpoint"], place.span(*rel, "prompt_cache_breakpoint")
+        )
+    return Block(section, kind, Text.literal(text), place.span(*rel), content, breakpoint=breakpoint, **where)
+
+
+def _openai_tools(request: Request, tools: Any, place: Place) -> None:
+    if not isinstance(tools, list):
+        return
+    for i, tool in enumerate(tools):
+        if isinstance(tool, dict):
+            breakpoint = None
+            if "prompt_cache_breakpoint" in tool:
+                breakpoint = _breakpoint(
+                    "prompt_cache_breakpoint",
+                    tool["prompt_cache_breakpoint"],
+                    place.span("tools", i, "prompt_cache_breakpoint"),
+                )
+            request.blocks.append(
+                Block(
+                    Section.TOOLS,
+                    "tool",
+                    Text.literal(_json_text(tool, drop="prompt_cache_breakpoint")),
+                    place.span("tools", i),
+                    ContentKind.JSON,
+                    breakpoint=breakpoint,
+                )
+            )
+
+
+def _openai_message(request: Request, message: Any, m: int, place: Place, rel: tuple) -> None:
+    if not isinstance(message, dict):
+        return
+    role = message.get("role") if isinstance(message.get("role"), str) else None
+    section = Section.SYSTEM if role in _OPENAI_SYSTEM_ROLES else Section.MESSAGES
+    content = message.get("content")
+    if role is None and "type" in message:  # Responses items: function_call, function_call_output, …
+        block = _openai_part(message, section, place, rel, message_index=m)
+        if block:
+            request.blocks.append(block)
+        return
+    if isinstance(content, str):
+        request.blocks.append(
+            Block(section, "text", Text.literal(content), place.span(*rel, "content"), role=role, message_index=m)
+        )
+    elif isinstance(content, list):
+        for j, part in enumerate(content):
+            block = _openai_part(part, section, place, rel + ("content", j), role=role, message_index=m)
+            if block:
+                request.blocks.append(block)
+
+
+def lower_openai_chat(body: dict, place: Place, registry: Registry, hint: str | None) -> Request:
+    request = Request(provider="openai-chat", platform="openai", model=None, span=place.span())
+    _model(request, body, "model", place)
+    request.platform = _platform(registry, request.model, hint, "openai")
+    _openai_tools(request, body.get("tools"), place)
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for m, message in enumerate(messages):
+            _openai_message(request, message, m, place, ("messages", m))
+    _params(request, body, _OPENAI_PARAMS, place)
+    return request
+
+
+def lower_openai_responses(body: dict, place: Place, registry: Registry, hint: str | None) -> Request:
+    request = Request(provider="openai-responses", platform="openai", model=None, span=place.span())
+    _model(request, body, "model", place)
+    request.platform = _platform(registry, request.model, hint, "openai")
+    _openai_tools(request, body.get("tools"), place)
+    instructions = body.get("instructions")
+    if isinstance(instructions, str):
+        request.blocks.append(
+            Block(Section.SYSTEM, "text", Text.literal(instructions), place.span("instructions"), role="developer")
+        )
+    items = body.get("input")
+    if isinstance(items, str):
+        request.blocks.append(
+            Block(Section.MESSAGES, "text", Text.literal(items), place.span("input"), role="user", message_index=0)
+        )
+    elif isinstance(items, list):
+        for m, item in enumerate(items):
+            _openai_message(request, item, m, place, ("input", m))
+    _params(request, body, _OPENAI_PARAMS, place)
+    return request
+
+
+# -- Bedrock Converse -----------------------------------------------------------
+
+
+def _converse_list(
+    request: Request, items: Any, section: Section, place: Place, rel: tuple, **where: Any
+) -> None:
+    """Lower a Converse list in which a ``cachePoint`` element marks the element before it."""
+    if not isinstance(items, list):
+        return
+    for j, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        if "cachePoint" in item:
+            breakpoint = _breakpoint("cachePoint", item["cachePoint"], place.span(*rel, j, "cachePoint"))
+            if request.blocks and request.blocks[-1].breakpoint is None:
+                request.blocks[-1].breakpoint = breakpoint
+            else:  # nothing to mark: an empty block carries it, and the rules say why that is wrong
+                request.blocks.append(
+                    Block(section, "cachePoint", Text(), place.span(*rel, j), breakpoint=breakpoint, **where)
+                )
+            continue
+        if isinstance(item.get("text"), str):
+            block = Block(section, "text", Text.literal(item["text"]), place.span(*rel, j, "text"), **where)
+        elif any(k in item for k in ("image", "document", "video", "audio")):
+            block = Block(section, next(iter(item)), Text(), place.span(*rel, j), ContentKind.MEDIA, **where)
+        else:
+            kind = next(iter(item), "unknown")
+            block = Block(section, kind, Text.literal(_json_text(item)), place.span(*rel, j), ContentKind.JSON, **where)
+        request.blocks.append(block)
+
+
+def lower_converse(body: dict, place: Place, registry: Registry, hint: str | None) -> Request:
+    request = Request(provider="bedrock-converse", platform="bedrock", model=None, span=place.span())
+    _model(request, body, "modelId", place)
+    config = body.get("toolConfig")
+    if isinstance(config, dict):
+        _converse_list(request, config.get("tools"), Section.TOOLS, place, ("toolConfig", "tools"))
+        if "toolChoice" in config:
+            request.params["tool_choice"] = config["toolChoice"]
+            request.param_spans["tool_choice"] = place.span("toolConfig", "toolChoice")
+    _converse_list(request, body.get("system"), Section.SYSTEM, place, ("system",))
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for m, message in enumerate(messages):
+            if isinstance(message, dict):
+                role = message.get("role") if isinstance(message.get("role"), str) else None
+                _converse_list(
+                    request,
+                    message.get("content"),
+                    Section.MESSAGES,
+                    place,
+                    ("messages", m, "content"),
+                    role=role,
+                    message_index=m,
+                )
+    _params(request, body, _CONVERSE_PARAMS, place)
+    fields = body.get("additionalModelRequestFields")
+    if isinstance(fields, dict) and "thinking" in fields:
+        request.params["thinking"] = fields["thinking"]
+        request.param_spans["thinking"] = place.span("additionalModelRequestFields", "thinking")
+    return request
+
+
+Lowering = Callable[[dict, Place, Registry, "str | None"], Request]
+
+LOWERINGS: dict[str, Lowering] = {
+    "anthropic": lower_anthropic,
+    "openai-chat": lower_openai_chat,
+    "openai-responses": lower_openai_responses,
+    "bedrock-converse": lower_converse,
+}
+
+
+def hint_platform(body: dict) -> str | None:
+    hint = body.get("provider")
+    return _HINT_PLATFORMS.get(hint.lower()) if isinstance(hint, str) else None
