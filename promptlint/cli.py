@@ -103,7 +103,7 @@ def check(
     for failure in result.failures:
         click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
     if output_format == "text":
-        click.echo(text.summary(result.diagnostics, result.files), err=True)
+        click.echo(text.summary(result.diagnostics, result.files, len(result.failures)), err=True)
     if result.failures:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)

@@ -10,43 +10,56 @@ from ..request import Block, HoleKind
 from . import Finding, rule
 from .analysis import Analysis
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?"
-_DATE = (
-    r"(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?"
-    r"|\d{1,2}/\d{1,2}/\d{2,4}"
-    rf"|(?:{_WEEKDAY}\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|(?:{_WEEKDAY}\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
-    r"|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# Dates and times as prompts write them: 2026-11-22, 11/22/2026, 14:03, Nov 22, 2026, 22 November 2026.
+_DATE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}})",
+    re.I,
 )
-_NOW_WORDS = (
-    r"(?:today(?:'s)?|current(?:ly)?\s+(?:date|time|datetime|timestamp)|the\s+(?:date|time)\s+is|right\s+now"
-    r"|\bnow\b|timestamp|it\s+is\s+currently|date\s*:|time\s*:|generated\s+(?:at|on))"
+# Words that say a date is "now" rather than a fixed fact (a cutoff, an example, a deadline).
+_NOW_WORDS = re.compile(
+    r"\b(?:today(?:'s)?|current(?:ly)?\s+(?:date|time|datetime|timestamp)|the\s+(?:date|time)\s+is|right\s+now"
+    r"|now|timestamp|it\s+is\s+currently|date\s*:|time\s*:|generated\s+(?:at|on))",
+    re.I,
 )
-# Each shape that marks a value rendered fresh for each request, with what to call it.
-_SHAPES = (
-    (
-        re.compile(rf"{_NOW_WORDS}[^\n.]{{0,40}}?(?P<v>{_DATE})|(?P<w>{_DATE})[^\n.]{{0,20}}?\(?{_NOW_WORDS}", re.I),
-        "a date or time next to words like 'today' or 'current date'",
-    ),
-    (re.compile(r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?![\d:])"), "a time of day with seconds"),
-    (
-        re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b", re.I),
-        "a UUID (v1 or v4)",
-    ),
-    # Seconds or milliseconds since the epoch, 2011-2036: wider ranges catch phone numbers and ids.
-    (re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?![\w.])"), "epoch seconds or milliseconds"),
-)
+_BEFORE, _AFTER = 48, 24  # how far from a date its "now" word may stand
+_TIME_WITH_SECONDS = re.compile(r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?![\d:])")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b", re.I)
+# Seconds or milliseconds since the epoch, 2011-2036: wider ranges catch phone numbers and ids.
+_EPOCH = re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?![\w.])")
 
-_SECTION_NAMES = {"tools": "tool definition", "system": "system block", "messages": "message block"}
+_CACHE_SIZE = 4096
+_seen: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
-def volatile_shapes(text: str) -> Iterator[tuple[str, str]]:
-    """(matched text, what it looks like) for each volatile-looking value, first of each kind."""
-    for pattern, label in _SHAPES:
+def volatile_shapes(text: str) -> tuple[tuple[str, str], ...]:
+    """(matched text, what it looks like) for each kind of volatile-looking value in ``text``."""
+    found = _seen.get(text)
+    if found is None:
+        if len(_seen) >= _CACHE_SIZE:
+            _seen.clear()
+        found = _seen[text] = tuple(_scan(text))
+    return found
+
+
+def _scan(text: str) -> Iterator[tuple[str, str]]:
+    for match in _DATE.finditer(text):
+        start, end = match.span()
+        if _NOW_WORDS.search(text, max(0, start - _BEFORE), min(len(text), end + _AFTER)):
+            yield match.group(0), "a date or time next to words like 'today' or 'current date'"
+            break
+    for pattern, label in (
+        (_TIME_WITH_SECONDS, "a time of day with seconds"),
+        (_UUID, "a UUID (v1 or v4)"),
+        (_EPOCH, "epoch seconds or milliseconds"),
+    ):
         match = pattern.search(text)
         if match:
-            yield match.group(0).strip(), label
+            yield match.group(0), label
+
+
+_SECTION_NAMES = {"tools": "tool definition", "system": "system block", "messages": "message block"}
 
 
 @rule(

@@ -33,8 +33,15 @@ _WHITESPACE = re.compile(r"\s")
 _UNSETTLED_SHARE = 0.02
 
 
+_CACHE_SIZE = 8192
+
+
 class HeuristicCounter:
     name = "offline estimate"
+
+    def __init__(self) -> None:
+        # The same system prompt is counted for every request of a log and every breakpoint.
+        self._bands: dict[tuple[str, ContentKind, str], tuple[float, float, float, bool]] = {}
 
     def count(self, segments: Sequence[Segment], family: Family) -> Estimate:
         if not family.cpt:  # a tokenizer nobody measured against Claude's bands
@@ -42,14 +49,28 @@ class HeuristicCounter:
         low = point = high = 0.0
         settled = True
         for text, kind in segments:
-            for run_kind, chars in _runs(text, kind):
-                cpt_lo, cpt_mid, cpt_hi = family.cpt[run_kind]
-                low += chars / cpt_hi
-                point += chars / cpt_mid
-                high += chars / cpt_lo
-                if run_kind == "other_script" and chars > _UNSETTLED_SHARE * len(text):
-                    settled = False
+            key = (text, kind, family.name)
+            band = self._bands.get(key)
+            if band is None:
+                if len(self._bands) >= _CACHE_SIZE:
+                    self._bands.clear()
+                band = self._bands[key] = _band(text, kind, family)
+            low, point, high = low + band[0], point + band[1], high + band[2]
+            settled = settled and band[3]
         return Estimate(math.floor(low), round(point), math.ceil(high), self.name, settled)
+
+
+def _band(text: str, kind: ContentKind, family: Family) -> tuple[float, float, float, bool]:
+    low = point = high = 0.0
+    settled = True
+    for run_kind, chars in _runs(text, kind):
+        cpt_lo, cpt_mid, cpt_hi = family.cpt[run_kind]
+        low += chars / cpt_hi
+        point += chars / cpt_mid
+        high += chars / cpt_lo
+        if run_kind == "other_script" and chars > _UNSETTLED_SHARE * len(text):
+            settled = False
+    return low, point, high, settled
 
 
 def _runs(text: str, kind: ContentKind) -> list[tuple[str, int]]:

@@ -1,8 +1,17 @@
-"""Provider request shapes (jsonschema), for PL002."""
+"""Provider request shapes (jsonschema), for PL002.
+
+A log or batch holds thousands of requests that repeat the same tools, system blocks
+and conversation history, so a body is validated in parts: each element of a
+top-level array whose items are a named definition (messages, tools, system blocks)
+on its own, and the rest of the body with those arrays emptied. Each part's result is
+remembered under a key that elides free text — the schemas ask of free-text fields
+only that they be strings, so two parts that differ only there are equally valid.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
@@ -17,36 +26,95 @@ _SCHEMAS = {
 }
 # Enough to show what is wrong; a body that breaks more is not a request of this shape.
 MAX_PROBLEMS = 5
+_FREE_TEXT = re.compile(
+    r'"(text|thinking|signature|data|description|instructions|refusal|content|system|input|arguments|output)": '
+    r'"[^"\\]*(?:\\.[^"\\]*)*"'  # a JSON string, as an unrolled loop (fast in re)
+)
+_CACHE_SIZE = 8192
+_results: dict[tuple[str, str, str], list[tuple[tuple, str]]] = {}
+
+Problem = tuple[tuple, str]  # (path inside the body, message)
+
+
+class _Shape:
+    def __init__(self, provider: str) -> None:
+        text = resources.files(__package__).joinpath("schemas", _SCHEMAS[provider]).read_text(encoding="utf-8")
+        schema = json.loads(text)
+        self.provider = provider
+        self.whole = Draft202012Validator(schema)
+        # Top-level arrays whose items are a named definition: validated element by element.
+        self.parts: dict[str, Draft202012Validator] = {}
+        for name, prop in schema.get("properties", {}).items():
+            ref = prop.get("items", {}).get("$ref") if isinstance(prop, dict) else None
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                self.parts[name] = Draft202012Validator(_sub(schema, ref))
+
+    def problems(self, body: Any) -> list[Problem]:
+        if not isinstance(body, dict):
+            return self._cached("", body, self.whole)
+        frame = {k: ([] if k in self.parts and isinstance(v, list) else v) for k, v in body.items()}
+        found = list(self._cached("", frame, self.whole))
+        for name, validator in self.parts.items():
+            items = body.get(name)
+            if isinstance(items, list):
+                for index, item in enumerate(items):
+                    found += [((name, index) + path, message) for path, message in self._cached(name, item, validator)]
+        found.sort(key=lambda p: (len(p[0]), list(map(str, p[0]))))
+        return found[:MAX_PROBLEMS]
+
+    def _cached(self, part: str, instance: Any, validator: Draft202012Validator) -> list[Problem]:
+        key = (self.provider, part, _FREE_TEXT.sub(r'"\1": ""', json.dumps(instance, ensure_ascii=False)))
+        found = _results.get(key)
+        if found is None:
+            if len(_results) >= _CACHE_SIZE:
+                _results.clear()
+            found = _results[key] = list(_validate(validator, instance))
+        return found
+
+
+def _sub(schema: dict, ref: str) -> dict:
+    """The root schema made to validate one definition, so its own $refs still resolve."""
+    return {k: v for k, v in schema.items() if k in ("$schema", "$id", "$defs")} | {"$ref": ref}
+
+
+def _validate(validator: Draft202012Validator, instance: Any) -> Iterator[Problem]:
+    if validator.is_valid(instance):
+        return
+    for error in validator.iter_errors(instance):
+        yield tuple(error.absolute_path), _message(error)
 
 
 @lru_cache(maxsize=None)
-def _validator(provider: str) -> Draft202012Validator:
-    text = resources.files(__package__).joinpath("schemas", _SCHEMAS[provider]).read_text(encoding="utf-8")
-    return Draft202012Validator(json.loads(text))
+def _shape(provider: str) -> _Shape:
+    return _Shape(provider)
 
 
-def problems(provider: str, body: Any) -> Iterator[tuple[tuple, str]]:
+def problems(provider: str, body: Any) -> list[Problem]:
     """(path inside the body, message) for each way ``body`` departs from the shape."""
-    validator = _validator(provider)
-    if validator.is_valid(body):
-        return
-    errors = sorted(validator.iter_errors(body), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
-    for error in errors[:MAX_PROBLEMS]:
-        path = tuple(error.absolute_path)
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-        yield path, f"{where or 'request'}: {_message(error)}"
+    return [(path, f"{_where(path) or 'request'}: {message}") for path, message in _shape(provider).problems(body)]
+
+
+def _where(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _message(error: Any) -> str:
     if error.validator == "required":
         return error.message.replace(" is a required property", " is required")
     if error.validator == "type":
-        return f"expected {_kinds(error.validator_value)}, got {type(error.instance).__name__}"
+        return f"expected {_kinds(error.validator_value)}, got {_json_type(error.instance)}"
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
     return error.message
 
 
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", str: "a string", list: "an array", dict: "an object", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
 def _kinds(value: Any) -> str:
     names = value if isinstance(value, list) else [value]
-    return " or ".join({"object": "an object", "array": "an array", "string": "a string", "integer": "an integer"}.get(n, n) for n in names)
+    words = {"object": "an object", "array": "an array", "string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean", "null": "null"}
+    return " or ".join(words.get(n, n) for n in names)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from promptlint.config import Settings
+from promptlint.diagnostic import Diagnostic
+from promptlint.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = dt.date(2026, 11, 22)
+
+
+def lint_paths(paths: list[Path], root: Path, **settings: Any) -> list[Diagnostic]:
+    engine = Engine(Settings(root=root, **{"as_of": AS_OF, **settings}))
+    result = engine.check_paths(paths)
+    assert not result.failures, result.failures
+    return result.diagnostics
+
+
+@pytest.fixture
+def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write one request file into a temporary folder and lint it: lint(body, name=...)."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(content: Any, name: str = "request.json", **settings: Any) -> list[Diagnostic]:
+        path = tmp_path / name
+        if isinstance(content, (dict, list)):
+            content = json.dumps(content, indent=2)
+        elif isinstance(content, tuple):  # JSONL records
+            content = "\n".join(json.dumps(r) for r in content) + "\n"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return lint_paths([path], tmp_path, **settings)
+
+    return run
+
+
+def codes(diagnostics: list[Diagnostic]) -> list[str]:
+    return [d.code for d in diagnostics]
+
+
+def anthropic(system: Any = "You are a helpful assistant.", messages: Any = None, **extra: Any) -> dict:
+    body = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 1024,
+        "system": system,
+        "messages": messages if messages is not None else [{"role": "user", "content": "Hello"}],
+    }
+    body.update(extra)
+    return body
+
+
+def text_block(text: str, ttl: str | None = None, marked: bool = True) -> dict:
+    block: dict[str, Any] = {"type": "text", "text": text}
+    if marked:
+        block["cache_control"] = {"type": "ephemeral", **({"ttl": ttl} if ttl else {})}
+    return block
+
+
+# Plain prose long enough to be certainly above a 1,024-token minimum with the margin,
+# and certainly below 4,096 (about 2,700 tokens).
+LONG_PROSE = " ".join(
+    f"Rule {i}: answer the customer politely and check the order history before you reply to them."
+    for i in range(130)
+)

@@ -1,0 +1,266 @@
+"""Each rule on rendered requests: when it fires, where it points, and when it stays silent."""
+
+from __future__ import annotations
+
+from tests.conftest import LONG_PROSE, anthropic, codes, text_block
+
+
+# -- PC301 / PC302: prefix size against the model's minimum --------------------------
+
+
+def test_field_case_haiku_batch_below_minimum_is_reported_once_with_numbers(lint):
+    system = [text_block("Classify the page into the taxonomy below.\n" + "- Category: apparel > shoes\n" * 150, ttl="1h")]
+    records = tuple(
+        {"custom_id": f"page-{i}", "params": anthropic(system, [{"role": "user", "content": f"Page {i}"}], model="claude-haiku-4-5")}
+        for i in range(30)
+    )
+    found = lint(records, name="batch.jsonl")
+    assert codes(found) == ["PC301"]
+    (d,) = found
+    assert d.span.line == 1
+    assert "claude-haiku-4-5 caches only from 4,096" in d.message
+    assert "offline estimate" in d.message
+    assert "29 more requests" in d.note
+    assert d.data["minimum"] == 4096 and d.data["tokens"]["high"] < 4096
+
+
+def test_prefix_certainly_above_minimum_is_clean(lint):
+    assert lint(anthropic([text_block(LONG_PROSE)])) == []
+
+
+def test_same_prefix_on_a_4096_model_is_certainly_below(lint):
+    found = lint(anthropic([text_block(LONG_PROSE)], model="claude-opus-4-6"))
+    assert codes(found) == ["PC301"]
+
+
+def test_prefix_near_minimum_is_uncertain(lint):
+    # ~1,000–1,600 tokens of prose against a 1,024 minimum: the band straddles it.
+    found = lint(anthropic([text_block(LONG_PROSE[:5200])]))
+    assert codes(found) == ["PC302"]
+    assert "too close to claude-sonnet-4-6's minimum of 1,024" in found[0].message
+
+
+def test_minimum_depends_on_platform(lint):
+    # Opus 4.7: 2,048 first-party, 4,096 on Bedrock (facts.md §5); ~2,300–3,550 tokens sits between.
+    system = [text_block(LONG_PROSE[:8500])]
+    assert lint(anthropic(system, model="claude-opus-4-7")) == []
+    assert codes(lint(anthropic(system, model="us.anthropic.claude-opus-4-7-v1:0"))) == ["PC301"]
+
+
+def test_image_before_breakpoint_leaves_size_uncertain(lint):
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}
+    body = anthropic(
+        "Describe images.",
+        [{"role": "user", "content": [image, text_block("What is this?")]}],
+        model="claude-haiku-4-5",
+    )
+    found = lint(body)
+    assert codes(found) == ["PC302"]
+    assert "unknown size" in found[0].message
+
+
+def test_unknown_model_gives_pl003_and_uncertain_size(lint):
+    found = lint(anthropic([text_block("Short system prompt.")], model="claude-nova-9"))
+    assert sorted(codes(found)) == ["PC302", "PL003"]
+    pl003 = next(d for d in found if d.code == "PL003")
+    assert pl003.span.line == 2  # the "model" key
+
+
+def test_default_model_from_config_sizes_unknown_models(lint):
+    found = lint(anthropic([text_block("Short system prompt.")], model="my-proxy-model"), default_model="claude-haiku-4-5")
+    assert sorted(codes(found)) == ["PC301", "PL003"]
+
+
+# -- PC101: volatile values in the cached prefix -------------------------------------
+
+
+def test_date_in_system_before_breakpoint(lint):
+    found = lint(anthropic([text_block(LONG_PROSE + " Today is 2026-11-22.")]))
+    assert codes(found) == ["PC101"]
+    assert "'2026-11-22'" in found[0].message
+    assert found[0].span.pointer == "/system/0/text"
+
+
+def test_volatile_value_after_the_last_breakpoint_is_fine(lint):
+    messages = [{"role": "user", "content": "Today is 2026-11-22 14:03:11. What changed?"}]
+    assert lint(anthropic([text_block(LONG_PROSE)], messages)) == []
+
+
+def test_fixed_dates_are_not_volatile(lint):
+    system = [text_block(LONG_PROSE + " Your knowledge cutoff is 2025-01-31. Refunds close on 12/24/2026.")]
+    assert lint(anthropic(system)) == []
+
+
+def test_uuid_and_epoch_and_seconds(lint):
+    for text in ("request 3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a3f", "ts 1763812345", "at 09:41:07 UTC"):
+        found = lint(anthropic([text_block(LONG_PROSE + " " + text)]))
+        assert codes(found) == ["PC101"], text
+
+
+def test_no_caching_means_no_volatile_finding(lint):
+    # No breakpoint on an opt-in provider: nothing is cached, so nothing is defeated.
+    assert lint(anthropic("Today is 2026-11-22. Be brief.")) == []
+
+
+def test_automatic_caching_covers_system(lint):
+    body = anthropic("Today is 2026-11-22. " + LONG_PROSE, cache_control={"type": "ephemeral"})
+    assert codes(lint(body)) == ["PC101"]
+
+
+def test_openai_caches_automatically(lint):
+    body = {
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "system", "content": "Current date: 2026-11-22. You help with billing."},
+            {"role": "user", "content": "Hi"},
+        ],
+    }
+    assert codes(lint(body)) == ["PC101"]
+
+
+# -- PC201 / PC204 / PC205: requests the API rejects -----------------------------------
+
+
+def test_fifth_breakpoint_is_reported_at_the_fifth(lint):
+    system = [text_block(LONG_PROSE)] + [text_block(f"Section {i}: more rules.") for i in range(4)]
+    found = lint(anthropic(system))
+    assert codes(found) == ["PC201"]
+    assert found[0].span.pointer == "/system/4/cache_control"
+    assert "breakpoint 5 of 5" in found[0].message
+
+
+def test_automatic_caching_takes_a_slot(lint):
+    system = [text_block(LONG_PROSE)] + [text_block(f"Section {i}.") for i in range(3)]
+    found = lint(anthropic(system, cache_control={"type": "ephemeral"}))
+    assert codes(found) == ["PC201"]
+    assert "automatic" in found[0].message
+
+
+def test_1h_after_5m_is_rejected(lint):
+    system = [text_block(LONG_PROSE), text_block("More.", ttl="1h")]
+    found = lint(anthropic(system))
+    assert codes(found) == ["PC204"]
+    assert found[0].span.pointer == "/system/1/cache_control"
+
+
+def test_1h_before_5m_is_fine(lint):
+    system = [text_block(LONG_PROSE, ttl="1h"), text_block("More rules for the reply.", ttl="5m")]
+    assert lint(anthropic(system)) == []
+
+
+def test_invalid_cache_control_shapes(lint):
+    cases = [
+        ({"type": "persistent"}, "only type is 'ephemeral'"),
+        ({"type": "ephemeral", "ttl": "10m"}, "ttl '10m'"),
+        ("ephemeral", "must be an object"),
+    ]
+    for value, expected in cases:
+        system = [{"type": "text", "text": LONG_PROSE, "cache_control": value}]
+        found = lint(anthropic(system))
+        assert codes(found) == ["PC205"], value
+        assert expected in found[0].message
+
+
+def test_cache_control_on_empty_text_and_thinking(lint):
+    messages = [
+        {"role": "user", "content": "Plan it."},
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "thinking", "thinking": "Let me think.", "signature": "sig", "cache_control": {"type": "ephemeral"}},
+                {"type": "text", "text": "", "cache_control": {"type": "ephemeral"}},
+            ],
+        },
+        {"role": "user", "content": "Go on."},
+    ]
+    found = lint(anthropic(LONG_PROSE, messages))
+    assert codes(found) == ["PC205", "PC205"]
+    assert "thinking block" in found[0].message and "empty text block" in found[1].message
+
+
+def test_bedrock_cachepoint_type_must_be_default(lint):
+    body = {
+        "modelId": "anthropic.claude-sonnet-4-6",
+        "system": [{"text": LONG_PROSE}, {"cachePoint": {"type": "persistent"}}],
+        "messages": [{"role": "user", "content": [{"text": "Hi"}]}],
+    }
+    found = lint(body)
+    assert codes(found) == ["PC205"]
+    assert "'default'" in found[0].message
+
+
+def test_rejected_request_gets_no_cost_findings(lint):
+    # A big static prefix with no breakpoint would be PC206, but the body is invalid (PL002).
+    body = anthropic(LONG_PROSE, [{"role": "user", "content": [{"text": "no type"}]}])
+    assert codes(lint(body)) == ["PL002"]
+
+
+# -- PC206: static prefix with no breakpoint ------------------------------------------
+
+
+def test_uncached_static_prefix(lint):
+    found = lint(anthropic(LONG_PROSE))
+    assert codes(found) == ["PC206"]
+    assert found[0].severity.value == "info"
+    assert "above claude-sonnet-4-6's minimum of 1,024" in found[0].message
+
+
+def test_small_uncached_prefix_is_fine(lint):
+    assert lint(anthropic("You are terse.")) == []
+
+
+def test_bedrock_batch_caching_is_not_suggested(lint):
+    # Converse has no batch entries here; InvokeModel bodies in a batch file on Bedrock:
+    records = tuple(
+        {"custom_id": f"r{i}", "params": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 10, "system": LONG_PROSE, "messages": [{"role": "user", "content": "x"}]}}
+        for i in range(2)
+    )
+    assert "PC206" not in codes(lint(records, name="b.jsonl", default_model="claude-sonnet-4-6"))
+
+
+# -- PC303: lifecycle ---------------------------------------------------------------------
+
+
+def test_deprecated_and_retired_models(lint):
+    deprecated = lint(anthropic("Hi.", model="claude-sonnet-4-5-20250929"))
+    assert codes(deprecated) == ["PC303"] and deprecated[0].severity.value == "warning"
+    assert "retires on 2026-11-30" in deprecated[0].message and "claude-sonnet-5-5" in deprecated[0].message
+    retired = lint(anthropic("Hi.", model="claude-3-5-haiku-20241022"))
+    assert codes(retired) == ["PC303"] and retired[0].severity.value == "error"
+
+
+def test_as_of_moves_the_verdict(lint):
+    import datetime as dt
+
+    before = lint(anthropic("Hi.", model="claude-sonnet-4-5"), as_of=dt.date(2026, 9, 1))
+    after = lint(anthropic("Hi.", model="claude-sonnet-4-5"), as_of=dt.date(2026, 12, 1))
+    assert before == [] and after[0].severity.value == "error"
+
+
+def test_lifecycle_on_bedrock_is_not_anthropics(lint):
+    # Bedrock sets its own retirement dates (facts.md §3): Anthropic's do not apply there.
+    body = {"modelId": "anthropic.claude-3-5-haiku-20241022-v1:0", "messages": [{"role": "user", "content": [{"text": "Hi"}]}]}
+    assert "PC303" not in codes(lint(body))
+
+
+# -- PL002: request shapes -------------------------------------------------------------------
+
+
+def test_missing_messages_points_at_the_request(lint):
+    body = {"model": "claude-sonnet-4-6", "max_tokens": 100, "system": "x"}
+    found = lint(body)
+    assert codes(found) == ["PL002"]
+    assert "'messages' is required" in found[0].message
+
+
+def test_block_without_type_points_at_the_block(lint):
+    body = anthropic("x", [{"role": "user", "content": [{"text": "hi"}]}])
+    found = lint(body)
+    assert codes(found) == ["PL002"]
+    assert found[0].span.pointer == "/messages/0/content/0"
+    assert found[0].span.line == 9  # the block's opening brace
+
+
+def test_non_request_json_is_ignored(lint):
+    assert lint({"name": "my-app", "version": "1.0.0", "dependencies": {}}, name="package.json") == []
+    assert lint({"input": "not a request", "expected": 3}, name="fixture.json") == []
