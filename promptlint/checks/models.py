@@ -64,7 +64,7 @@ def retired_model(a: Analysis) -> Iterator[Finding]:
         until = f" and retires on {model.retired}" if model.retired else ""
         yield Finding(
             span,
-            f"{model.id} is deprecated since {since}{until}{instead}",
+            f"{model.id} has been deprecated since {since}{until}{instead}",
             fix=fix,
             data={"state": state, "since": str(since), "replacement": model.replacement},
         )

@@ -29,6 +29,9 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}
 # Seconds or milliseconds since the epoch, 2011-2036: wider ranges catch phone numbers and ids.
 _EPOCH = re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?![\w.])")
 
+# A text longer than this is searched at its start and end only: a prompt that long is
+# past any model's context window, and a full search would cost seconds.
+_SCAN_LIMIT = 1 << 20
 _CACHE_SIZE = 4096
 _seen: dict[str, tuple[tuple[str, str], ...]] = {}
 
@@ -44,6 +47,9 @@ def volatile_shapes(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def _scan(text: str) -> Iterator[tuple[str, str]]:
+    if len(text) > _SCAN_LIMIT:
+        half = _SCAN_LIMIT // 2
+        text = text[:half] + "\n" + text[-half:]
     for match in _DATE.finditer(text):
         start, end = match.span()
         if _NOW_WORDS.search(text, max(0, start - _BEFORE), min(len(text), end + _AFTER)):

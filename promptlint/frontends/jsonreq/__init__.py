@@ -56,7 +56,9 @@ def _is_openai(body: dict, registry: Registry) -> bool:
             return False
     if any(key in body for key in _OPENAI_ONLY_KEYS):
         return True
-    messages = body.get("messages") or []
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return False
     return any(isinstance(m, dict) and m.get("role") in ("system", "developer", "tool") for m in messages) and not any(
         isinstance(m, dict) and isinstance(m.get("content"), list) and any(isinstance(b, dict) and "cache_control" in b for b in m["content"]) for m in messages
     )
@@ -93,7 +95,7 @@ def parse_json(path: str, text: str, registry: Registry) -> Parsed:
     try:
         located: Located = locate(text)
     except json.JSONDecodeError as exc:
-        parsed.errors.append(ParseError(f"invalid JSON: {exc.msg}", Span(path, exc.lineno, exc.colno)))
+        parsed.errors.append(ParseError(describe(exc), Span(path, exc.lineno, exc.colno)))
         return parsed
     except RecursionError:
         parsed.errors.append(ParseError("invalid JSON: nested too deeply to read", Span(path, 1, 1)))
@@ -113,13 +115,13 @@ def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed
         if not raw.strip():
             continue
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode("utf-8").rstrip("\r\n")
             record = json.loads(line)
         except UnicodeDecodeError as exc:
             parsed.errors.append(ParseError(f"line is not valid UTF-8 (byte {exc.start + 1})", Span(path, number, exc.start + 1)))
             continue
         except json.JSONDecodeError as exc:
-            parsed.errors.append(ParseError(f"invalid JSON: {exc.msg}", Span(path, number, exc.colno)))
+            parsed.errors.append(ParseError(describe(exc), Span(path, number, exc.colno)))
             continue
         except RecursionError:
             parsed.errors.append(ParseError("invalid JSON: nested too deeply to read", Span(path, number, 1)))
@@ -138,6 +140,24 @@ def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed
         parsed.requests.extend(members.requests)
         parsed.sets.append(members)
     return parsed
+
+
+def describe(error: json.JSONDecodeError) -> str:
+    """The decoder's complaint in words that name the usual cause."""
+    text, pos = error.doc, error.pos
+    before = text[:pos].rstrip()
+    here = text[pos : pos + 1]
+    if not text[pos:].strip():
+        return "invalid JSON: the text ends in the middle of a value (cut off?)"
+    if here in "]}" and before.endswith(","):
+        return f"invalid JSON: trailing comma before '{here}'"
+    if here == "'":
+        return "invalid JSON: strings and keys need double quotes, not single quotes"
+    if error.msg.startswith("Expecting ',' delimiter") or error.msg.startswith("Expecting ':' delimiter"):
+        return f"invalid JSON: {error.msg[10:].split(' delimiter')[0]} expected here (missing comma or colon?)"
+    if error.msg.startswith("Extra data"):
+        return "invalid JSON: more than one value (a .json file holds one request; use .jsonl for one per line)"
+    return f"invalid JSON: {error.msg.lower()}"
 
 
 def _timestamp(value: Any) -> float | None:

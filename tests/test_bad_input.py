@@ -1,0 +1,110 @@
+"""Bad input gives diagnostics, never a traceback, and never hides other files' findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from promptlint.config import Settings
+from promptlint.engine import Engine
+from tests.conftest import AS_OF, anthropic, codes, text_block
+
+# A file with a finding of its own, checked beside each bad one.
+GOOD_FINDING = anthropic([text_block("Classify the ticket.")], model="claude-haiku-4-5")
+
+
+def lint_folder(folder: Path) -> list:
+    result = Engine(Settings(root=folder, as_of=AS_OF)).check_paths([folder])
+    assert not result.failures, result.failures
+    return result.diagnostics
+
+
+def with_neighbour(tmp_path: Path, name: str, content: bytes) -> list:
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "neighbour.json").write_text(json.dumps(GOOD_FINDING), encoding="utf-8")
+    found = lint_folder(tmp_path)
+    assert ("neighbour.json", "PC301") in {(Path(d.span.path).name, d.code) for d in found}
+    return [d for d in found if Path(d.span.path).name == name]
+
+
+def test_invalid_utf8(tmp_path):
+    found = with_neighbour(tmp_path, "bad.json", b'{\n  "messages": [],\n  "system": "caf\xe9"\n}')
+    assert codes(found) == ["PL001"]
+    assert "UTF-8" in found[0].message and found[0].span.line == 3
+
+
+def test_binary_file(tmp_path):
+    found = with_neighbour(tmp_path, "blob.json", b'\x00\x01"messages"\xff\xfe' * 100)
+    assert codes(found) == ["PL001"] and "NUL" in found[0].message
+
+
+def test_binary_file_without_request_keys_is_not_read(tmp_path):
+    assert with_neighbour(tmp_path, "image.json", bytes(range(256)) * 10) == []
+
+
+def test_empty_files(tmp_path):
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    assert with_neighbour(tmp_path, "empty.json", b"") == []
+
+
+def test_deep_nesting(tmp_path):
+    deep = '{"messages": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    found = with_neighbour(tmp_path, "deep.json", deep.encode())
+    assert codes(found) == ["PL001"] and "nested too deeply" in found[0].message
+
+
+def test_deep_nesting_in_a_jsonl_line(tmp_path):
+    good = json.dumps({"custom_id": "a", "params": GOOD_FINDING})
+    deep = '{"messages": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    found = with_neighbour(tmp_path, "deep.jsonl", f"{deep}\n{good}\n".encode())
+    assert codes(found) == ["PL001", "PC301"]
+
+
+def test_broken_jsonl_line_among_good_ones(tmp_path):
+    lines = [json.dumps({"custom_id": f"r{i}", "params": GOOD_FINDING}) for i in range(5)]
+    lines[2] = lines[2][:40]
+    lines.insert(4, "\xff not utf8")
+    found = with_neighbour(tmp_path, "batch.jsonl", "\n".join(lines).encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff"))
+    assert [(d.code, d.span.line) for d in found] == [("PC301", 1), ("PL001", 3), ("PL001", 5)]
+    assert "3 more requests of this file (lines 2, 4, 6)" in found[0].note
+
+
+def test_fifty_megabyte_file(tmp_path):
+    body = anthropic([text_block("Answer from the manual below.\n" + "The pump must be primed before use. " * 1_450_000)])
+    content = json.dumps(body).encode()
+    assert len(content) > 50_000_000
+    found = with_neighbour(tmp_path, "huge.json", content)
+    assert codes(found) == []  # far above the minimum, and clean
+
+
+def test_request_shaped_values_of_the_wrong_types(tmp_path):
+    weird = {"model": 7, "max_tokens": "lots", "system": {"a": 1}, "messages": [None, 3, {"role": 5, "content": {"x": []}}], "tools": "all", "cache_control": []}
+    found = with_neighbour(tmp_path, "weird.json", json.dumps(weird).encode())
+    assert set(codes(found)) <= {"PL002", "PL003", "PC205"} and "PL002" in codes(found)
+
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(["model", "messages", "system", "tools", "content", "role", "type", "text", "cache_control", "ttl", "params", "custom_id", "request", "modelId", "cachePoint", "input", "x"]),
+        children,
+        max_size=5,
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=json_like, mangle=st.integers(min_value=0, max_value=40), suffix=st.sampled_from([".json", ".jsonl"]))
+def test_arbitrary_json_like_text_never_crashes(tmp_path, value, mangle, suffix):
+    text = json.dumps(value)
+    if mangle and len(text) > mangle:  # cut or corrupt it sometimes
+        text = text[:mangle] if mangle % 2 else text[:mangle] + "}" + text[mangle:]
+    text = '{"messages": 1}\n' + text if suffix == ".jsonl" else text
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_text(text, encoding="utf-8")
+    result = Engine(Settings(root=tmp_path, as_of=AS_OF)).check_paths([path])
+    assert not result.failures, result.failures[0].detail
