@@ -26,8 +26,15 @@ class Span:
     column: int = 1
     end_line: int | None = None
     end_column: int | None = None
-    # JSON pointer of the element, for rendered requests ("" for the document).
-    pointer: str | None = None
+    # Where the element sits in a rendered request: keys and indices from the document root.
+    json_path: tuple[str | int, ...] | None = None
+
+    @property
+    def pointer(self) -> str | None:
+        """RFC 6901 JSON pointer of the element, for rendered requests."""
+        if self.json_path is None:
+            return None
+        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.json_path)
 
 
 class Section(str, enum.Enum):

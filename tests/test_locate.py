@@ -6,7 +6,8 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from promptlint.frontends.jsonreq.locate import LineIndex, locate, pointer
+from promptlint.frontends.jsonreq.locate import LineIndex, locate
+from promptlint.request import Span
 
 _DECODER = json.JSONDecoder()
 
@@ -67,6 +68,8 @@ def test_line_index():
 
 
 def test_pointer_escapes():
+    pointer = lambda path: Span("f.json", 1, json_path=path).pointer
     assert pointer(()) == ""
     assert pointer(("messages", 0, "content")) == "/messages/0/content"
     assert pointer(("a/b", "m~n")) == "/a~1b/m~0n"
+    assert Span("f.py", 1).pointer is None

@@ -41,8 +41,8 @@ def prefix_below_minimum(a: Analysis) -> Iterator[Finding]:
                 f"{_subject(check)} is {check.estimate.describe()}; {check.model_name} caches only from "
                 f"{check.minimum:,} tokens on {a.platform}: the breakpoint is silently ignored and nothing is cached",
                 fix=Fix(
-                    "move the breakpoint later so its prefix reaches the minimum, or drop it "
-                    "(a breakpoint that caches nothing still costs nothing, but the request pays full price)"
+                    f"the prefix needs about {check.minimum - check.estimate.point:,} more tokens: put more shared "
+                    "content before the breakpoint, or use a model with a lower minimum; otherwise drop the breakpoint"
                 ),
                 data=_data(a, check),
             )

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..diagnostic import Fix, Severity
-from ..request import Block, HoleKind
+from ..request import Block, HoleKind, Section
 from . import Finding, rule
 from .analysis import Analysis
 
@@ -76,22 +76,22 @@ _SECTION_NAMES = {"tools": "tool definition", "system": "system block", "message
 )
 def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
     for index, block in a.cached_blocks:
-        where = _where(a, index, block)
         for hole in block.text.holes:
             if hole.kind is HoleKind.VOLATILE:
                 yield Finding(
                     hole.origin or block.span,
-                    f"{hole.label} reaches the cached prefix ({where}): the prefix changes with it, "
+                    f"{hole.label} reaches the cached prefix ({_where(a, index, block)}): the prefix changes with it, "
                     "so the cache is written again instead of read",
                     fix=_FIX,
                 )
-        # Literal text in code is a constant; in a rendered request it was filled in.
-        if a.request.origin != "json":
+        # Literal text in code is a constant; in a rendered request it was filled in. Only the
+        # template parts are re-rendered per request: conversation history is re-sent as it was.
+        if a.request.origin != "json" or block.section is Section.MESSAGES:
             continue
         for value, label in volatile_shapes(block.text.known_text()):
             yield Finding(
                 block.span,
-                f"{where} carries {label} ({_excerpt(value)}): if it is rendered per request, "
+                f"{_where(a, index, block)} carries {label} ({_excerpt(value)}): if it is rendered per request, "
                 "the prefix changes with it and the cache is written again instead of read",
                 fix=_FIX,
             )

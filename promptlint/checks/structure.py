@@ -126,4 +126,16 @@ def ttl_order(a: Analysis) -> Iterator[Finding]:
 )
 def invalid_cache_control(a: Analysis) -> Iterator[Finding]:
     for marked, problem in invalid_breakpoints(a):
-        yield Finding(marked.breakpoint.span, problem + "; the API rejects the request")
+        yield Finding(marked.breakpoint.span, problem + "; the API rejects the request", fix=_valid_form(a, marked))
+
+
+def _valid_form(a: Analysis, marked: Marked) -> Fix:
+    style = marked.breakpoint.style
+    if not marked.automatic and not can_carry(a.request.blocks[marked.index]):
+        return Fix(f"move the {style} to the nearest block before it that has content")
+    ttls = " or ".join(f'"{t}"' for t in a.facts.ttls) or "a ttl the provider accepts"
+    shape = {
+        "cache_control": '{"type": "ephemeral"} or {"type": "ephemeral", "ttl": …}',
+        "cachePoint": '{"type": "default"} or {"type": "default", "ttl": …}',
+    }.get(style, '{"mode": "explicit"}')
+    return Fix(f"write {style} as {shape}, with ttl {ttls}")

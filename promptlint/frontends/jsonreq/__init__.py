@@ -155,9 +155,13 @@ def describe(error: json.JSONDecodeError) -> str:
         return "invalid JSON: strings and keys need double quotes, not single quotes"
     if error.msg.startswith("Expecting ',' delimiter") or error.msg.startswith("Expecting ':' delimiter"):
         return f"invalid JSON: {error.msg[10:].split(' delimiter')[0]} expected here (missing comma or colon?)"
+    if error.msg.startswith("Unterminated string"):
+        return "invalid JSON: a string is never closed (is the line or file cut off?)"
+    if error.msg.startswith("Invalid control character"):
+        return "invalid JSON: a raw control character inside a string (write a newline as \\n)"
     if error.msg.startswith("Extra data"):
         return "invalid JSON: more than one value (a .json file holds one request; use .jsonl for one per line)"
-    return f"invalid JSON: {error.msg.lower()}"
+    return f"invalid JSON: {error.msg.lower().removesuffix(' at')}"
 
 
 def _timestamp(value: Any) -> float | None:

@@ -104,11 +104,3 @@ def _walk(text: str, idx: int, path: Path, depth: int, max_depth: int, out: dict
             index += 1
             continue
         return idx + 1
-
-
-def pointer(path: Path) -> str:
-    """RFC 6901 JSON pointer of a path."""
-    text = "/".join(map(str, path))
-    if "~" in text or any(isinstance(p, str) and "/" in p for p in path):
-        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-    return "/" + text if path else ""

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ...registry import Registry
 from ...request import Block, Breakpoint, ContentKind, Request, Section, Span, Text
-from .locate import Located, pointer
+from .locate import Located
 
 # Request-level parameters whose change invalidates a cache level (facts.md §1.8, §4).
 _ANTHROPIC_PARAMS = ("tool_choice", "thinking", "output_config", "speed")
@@ -53,9 +53,9 @@ class Place:
     def span(self, *rel: Any) -> Span:
         full = self.base + rel
         if self.located is None:  # a JSONL record: its line is the position
-            return Span(self.path, self.line, 1, pointer=pointer(full))
+            return Span(self.path, self.line, 1, json_path=full)
         line, column = self.located.position(full)
-        return Span(self.path, line, column, pointer=pointer(full))
+        return Span(self.path, line, column, json_path=full)
 
     def within(self, *rel: Any) -> "Place":
         return Place(self.path, self.located, self.line, self.base + rel)
