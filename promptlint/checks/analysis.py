@@ -15,7 +15,7 @@ from functools import cached_property
 from ..registry import Family, Model, ProviderFacts, Registry, Resolution
 from ..request import Block, Breakpoint, Request, Section
 from ..tokens import Counter, Estimate
-from ..tokens.prefix import estimate_prefix
+from ..tokens.prefix import estimate_prefixes
 from ..tokens.verdict import Verdict, judge
 
 _SHAPE_NAMES = {
@@ -60,6 +60,7 @@ class Analysis:
     def __init__(self, request: Request, ctx: Context) -> None:
         self.request = request
         self.ctx = ctx
+        self._estimates: dict[int, Estimate] = {}
 
     @property
     def shape_name(self) -> str:
@@ -156,8 +157,11 @@ class Analysis:
     # -- size -------------------------------------------------------------------
 
     def prefix_estimate(self, end: int) -> Estimate:
-        frame = int(self.ctx.registry.counting.get("frame_max_per_message", 0))
-        return estimate_prefix(self.request.blocks[: end + 1], self.ctx.counter, self.family, frame)
+        if end not in self._estimates:
+            frame = int(self.ctx.registry.counting.get("frame_max_per_message", 0))
+            ends = {end} | {m.index for m in self.marked}
+            self._estimates.update(estimate_prefixes(self.request.blocks, sorted(ends), self.ctx.counter, self.family, frame))
+        return self._estimates[end]
 
     def minimum(self) -> int | None:
         model = self.sizing_model

@@ -28,6 +28,7 @@ MAX_PROBLEMS = 5
 _FREE_TEXT = frozenset(
     ("text", "thinking", "signature", "data", "description", "instructions", "refusal", "content", "system", "input", "arguments", "output")
 )
+_TEMPLATES = frozenset(("tools",))
 _CACHE_SIZE = 8192
 _results: dict[tuple[str, str, str], list[tuple[tuple, str]]] = {}
 
@@ -61,7 +62,9 @@ class _Shape:
         return found[:MAX_PROBLEMS]
 
     def _cached(self, part: str, instance: Any, validator: Draft202012Validator) -> list[Problem]:
-        key = (self.provider, part, json.dumps(_skeleton(instance), ensure_ascii=False))
+        # Tool definitions are templates, the same on every request: keyed as written.
+        keyed = instance if part in _TEMPLATES else _skeleton(instance)
+        key = (self.provider, part, json.dumps(keyed, ensure_ascii=False))
         found = _results.get(key)
         if found is None:
             if len(_results) >= _CACHE_SIZE:
