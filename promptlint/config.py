@@ -42,6 +42,7 @@ SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["id"],
+                "additionalProperties": False,
                 "properties": {
                     "id": {"type": "string"},
                     "provider": {"type": "string"},
@@ -51,6 +52,11 @@ SCHEMA: dict[str, Any] = {
                     "min_tokens": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
                     "prices": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
                     "replacement": {"type": "string"},
+                    # TOML dates; checked when the registry reads them.
+                    "deprecated": {},
+                    "retired": {},
+                    "notes": {"type": "string"},
+                    "sources": {"type": "object", "additionalProperties": {"type": "string"}},
                 },
             },
         },

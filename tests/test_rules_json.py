@@ -107,17 +107,6 @@ def test_automatic_caching_covers_system(lint):
     assert codes(lint(body)) == ["PC101"]
 
 
-def test_openai_caches_automatically(lint):
-    body = {
-        "model": "gpt-4o",
-        "messages": [
-            {"role": "system", "content": "Current date: 2026-11-22. You help with billing."},
-            {"role": "user", "content": "Hi"},
-        ],
-    }
-    assert codes(lint(body)) == ["PC101"]
-
-
 # -- PC201 / PC204 / PC205: requests the API rejects -----------------------------------
 
 
@@ -264,3 +253,54 @@ def test_block_without_type_points_at_the_block(lint):
 def test_non_request_json_is_ignored(lint):
     assert lint({"name": "my-app", "version": "1.0.0", "dependencies": {}}, name="package.json") == []
     assert lint({"input": "not a request", "expected": 3}, name="fixture.json") == []
+
+
+# -- Reported by the rule-page work ---------------------------------------------------
+
+
+def test_null_cache_control_is_no_breakpoint(lint):
+    system = [{"type": "text", "text": "Be terse.", "cache_control": None}]
+    assert lint(anthropic(system, cache_control=None)) == []
+
+
+def test_rejected_breakpoint_is_not_also_too_short(lint):
+    system = [{"type": "text", "text": "Be terse.", "cache_control": "ephemeral"}]
+    assert codes(lint(anthropic(system))) == ["PC205"]
+
+
+def test_unknown_openai_family_model_is_read_as_openai(lint):
+    found = lint({"model": "gpt-7-turbo", "messages": [{"role": "user", "content": "Hello"}]})
+    assert codes(found) == ["PL003"]
+
+
+def test_bodies_without_a_model_use_the_default_quietly(lint):
+    body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 10, "system": "x", "messages": [{"role": "user", "content": "Hi"}]}
+    assert codes(lint(body)) == ["PL003"]
+    assert lint(body, default_model="claude-sonnet-4-6") == []
+
+
+def test_bedrock_batch_inference_records_are_read(lint):
+    record = {"recordId": "r1", "modelInput": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 10, "system": [{"type": "text", "text": "Be terse.", "cache_control": {"type": "persistent"}}], "messages": [{"role": "user", "content": "Hi"}]}}
+    found = lint((record,), name="batch.jsonl", default_model="claude-sonnet-4-6")
+    assert codes(found) == ["PC205"]
+    assert found[0].span.json_path == ("modelInput", "system", 0, "cache_control")
+
+
+def test_volatile_value_in_a_prompt_too_short_to_cache_is_moot(lint):
+    small = {"model": "gpt-5", "messages": [{"role": "system", "content": "Today is 2026-11-22. Be terse."}, {"role": "user", "content": "Hi"}]}
+    assert lint(small) == []
+    large = {"model": "gpt-5", "messages": [{"role": "system", "content": "Today is 2026-11-22. " + LONG_PROSE}, {"role": "user", "content": "Hi"}]}
+    assert codes(lint(large)) == ["PC101"]
+
+
+def test_model_overrides_reject_unknown_keys(lint, tmp_path):
+    from promptlint.config import ConfigError, load
+    from promptlint.checks import all_rules
+
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.promptlint]\n[[tool.promptlint.models]]\nid = "x"\nretird = 2027-01-15\n', encoding="utf-8")
+    rules = all_rules()
+    import pytest
+
+    with pytest.raises(ConfigError, match="retird"):
+        load(config, rules, {c: r.name for c, r in rules.items()})

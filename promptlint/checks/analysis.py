@@ -151,7 +151,7 @@ class Analysis:
             self.request.shape_problems
             or structure.excess_breakpoints(self)
             or structure.ttl_order_violations(self)
-            or structure.invalid_breakpoints(self)
+            or self.invalid_marks
         )
 
     # -- size -------------------------------------------------------------------
@@ -188,9 +188,19 @@ class Analysis:
         return estimate, None, Verdict.UNCERTAIN
 
     @cached_property
+    def invalid_marks(self) -> set[int]:
+        """Numbers of breakpoints the API rejects outright (PC205)."""
+        from . import structure
+
+        return {marked.number for marked, _ in structure.invalid_breakpoints(self)}
+
+    @cached_property
     def size_checks(self) -> list[SizeCheck]:
+        """Each breakpoint's prefix against the minimum, except breakpoints the API rejects."""
         checks = []
         for marked in self.marked:
+            if marked.number in self.invalid_marks:
+                continue
             estimate, minimum, verdict = self.judge_prefix(marked.index)
             checks.append(SizeCheck(marked, estimate, minimum, verdict, self.model_name))
         return checks
@@ -199,6 +209,15 @@ class Analysis:
     def ignored_breakpoints(self) -> set[int]:
         """Numbers of breakpoints whose prefix is certainly too short to be cached."""
         return {c.marked.number for c in self.size_checks if c.verdict is Verdict.BELOW}
+
+    @cached_property
+    def nothing_cached(self) -> bool:
+        """Whether no part of this request can be cached: no breakpoint, or every one too short."""
+        if self.marked:
+            return all(m.number in self.ignored_breakpoints or m.number in self.invalid_marks for m in self.marked)
+        if self.facts.opt_in or not self.request.blocks:
+            return True
+        return self.judge_prefix(len(self.request.blocks) - 1)[2] is Verdict.BELOW
 
     @property
     def model_name(self) -> str:

@@ -20,13 +20,15 @@ def unknown_model(a: Analysis) -> Iterator[Finding]:
     if request.model is None:
         if any("model" in p.message for p in request.shape_problems):
             return  # PL002 already says it is missing
+        if a.sizing_model:
+            return  # a body that names no model (the URL does, on Bedrock and Vertex): the default stands in
         yield Finding(request.span, f"{a.shape_name} request names no model; size rules {_fallback(a)}")
     elif a.model is None:
         yield Finding(
             request.model_span or request.span,
             f"model {request.model!r} is not in the model registry (updated {a.ctx.registry.updated}); "
             f"size rules {_fallback(a)}",
-            fix=Fix("add the model to [[tool.promptlint.models]] in pyproject.toml, or set default-model"),
+            fix=Fix("fix the id, or add it to [[tool.promptlint.models]] in pyproject.toml with its minimum"),
         )
 
 

@@ -75,6 +75,8 @@ _SECTION_NAMES = {"tools": "tool definition", "system": "system block", "message
     "A volatile value (time, date, uuid, random, host, env, counter) reaches the cached prefix.",
 )
 def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
+    if a.nothing_cached:  # then PC301 (or nothing) is the finding: no cache to defeat
+        return
     for index, block in a.cached_blocks:
         for hole in block.text.holes:
             if hole.kind is HoleKind.VOLATILE:
@@ -104,7 +106,7 @@ _FIX = Fix("move the volatile value after the last breakpoint (e.g. into the fin
 def _where(a: Analysis, index: int, block: Block) -> str:
     name = _SECTION_NAMES[block.section.value]
     before = next((m for m in a.marked if not m.automatic and m.index >= index), None)
-    return f"{name} before breakpoint {before.number}" if before else f"{name}, cached automatically"
+    return f"{name} before breakpoint {before.number}" if before else f"{name} (cached automatically)"
 
 
 def _excerpt(value: str) -> str:

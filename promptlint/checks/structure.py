@@ -96,7 +96,10 @@ def too_many_breakpoints(a: Analysis) -> Iterator[Finding]:
         first.breakpoint.span,
         f"breakpoint {first.number} of {len(a.marked)}: {a.platform} allows {limit} per request{automatic}; "
         "the API rejects the request with a 400",
-        fix=Fix(f"keep at most {limit} breakpoints: drop the ones before blocks that change with every request"),
+        fix=Fix(
+            f"keep at most {limit}: one on the last block that is the same on every request of a kind "
+            "(tools, system, shared history); none on blocks that change with every request"
+        ),
         data={"breakpoints": len(a.marked), "limit": limit},
     )
 

@@ -36,9 +36,10 @@ class Estimate:
     def describe(self) -> str:
         """'~1,064 tokens (offline estimate 980–1,150)'."""
         high = f"{int(self.high):,}" if self.bounded else "unknown"
+        unit = "token" if self.point == 1 else "tokens"
         if self.low == self.high:
-            return f"{self.low:,} tokens ({self.method})"
-        return f"~{self.point:,} tokens ({self.method} {self.low:,}–{high})"
+            return f"{self.low:,} {unit} ({self.method})"
+        return f"~{self.point:,} {unit} ({self.method} {self.low:,}–{high})"
 
 
 class Counter(Protocol):

@@ -46,8 +46,11 @@ class HeuristicCounter:
         self._bands: dict[tuple[str, ContentKind, str], tuple[float, float, float, bool]] = {}
 
     def count(self, segments: Sequence[Segment], family: Family) -> Estimate:
-        if not family.cpt:  # a tokenizer nobody measured against Claude's bands
-            return Estimate(0, 0, math.inf, self.name, settled=False)
+        if not family.cpt:
+            # A tokenizer with no measured bands: a byte-level BPE token covers at least one
+            # byte, so the UTF-8 length is a hard upper bound; nothing useful bounds it below.
+            size = sum(len(text.encode("utf-8")) for text, _ in segments)
+            return Estimate(0, round(size / 4), size, self.name)
         low = point = high = 0.0
         settled = True
         for text, kind in segments:

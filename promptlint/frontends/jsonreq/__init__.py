@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any, Iterable, Iterator
 
 from ...registry import Registry
@@ -41,6 +42,10 @@ def provider_of(body: dict, registry: Registry) -> str | None:
 _OPENAI_ONLY_KEYS = ("prompt_cache_key", "max_completion_tokens", "response_format", "n", "logprobs", "frequency_penalty", "presence_penalty", "prompt_cache_retention")
 
 
+# Model ids of OpenAI's families, for ids newer than the registry.
+_OPENAI_FAMILY = re.compile(r"(?:openai/|ft:)?(?:gpt-|chatgpt-|o\d)", re.I)
+
+
 def _is_openai(body: dict, registry: Registry) -> bool:
     hint = hint_platform(body)
     if hint:
@@ -52,6 +57,8 @@ def _is_openai(body: dict, registry: Registry) -> bool:
         resolved = registry.resolve(model).model
         if resolved:
             return resolved.provider != "anthropic"
+        if _OPENAI_FAMILY.match(model):
+            return True
         if model.lower().startswith("claude") or "anthropic" in model.lower():
             return False
     if any(key in body for key in _OPENAI_ONLY_KEYS):
@@ -68,6 +75,8 @@ def _request_of(record: dict) -> tuple[dict, tuple, str]:
     """(body, path of the body in the record, kind of set it belongs to)."""
     if isinstance(record.get("params"), dict) and "custom_id" in record:
         return record["params"], ("params",), "batch"
+    if isinstance(record.get("modelInput"), dict) and "recordId" in record:  # Bedrock batch inference
+        return record["modelInput"], ("modelInput",), "batch"
     if isinstance(record.get("request"), dict) and ("timestamp" in record or "response" in record):
         return record["request"], ("request",), "log"
     return record, (), "bodies"

@@ -72,6 +72,12 @@ def _breakpoint(style: str, value: Any, span: Span) -> Breakpoint:
     return Breakpoint(style, value, ttl if isinstance(ttl, str) else None, span)
 
 
+def _marker(container: dict, style: str, place: Place, *rel: Any) -> Breakpoint | None:
+    """The breakpoint a block carries in field ``style``; null is the SDKs' way of saying none."""
+    value = container.get(style)
+    return None if value is None else _breakpoint(style, value, place.span(*rel, style))
+
+
 def _params(request: Request, body: dict, names: tuple[str, ...], place: Place) -> None:
     for name in names:
         if name in body:
@@ -102,6 +108,24 @@ def _platform(registry: Registry, model: str | None, hint: str | None, default: 
     return default
 
 
+def _tools(request: Request, tools: Any, place: Place, style: str) -> None:
+    """Tool definitions as JSON blocks; ``style`` is the provider's breakpoint field."""
+    if not isinstance(tools, list):
+        return
+    for i, tool in enumerate(tools):
+        if isinstance(tool, dict):
+            request.blocks.append(
+                Block(
+                    Section.TOOLS,
+                    "tool",
+                    Text.literal(_json_text(tool, drop=style)),
+                    place.span("tools", i),
+                    ContentKind.JSON,
+                    breakpoint=_marker(tool, style, place, "tools", i),
+                )
+            )
+
+
 # -- Anthropic Messages (also Batch params, and InvokeModel bodies on Bedrock/Vertex) --
 
 
@@ -129,10 +153,8 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
         text, content = _json_text(block.get("content")), ContentKind.MEDIA
     else:
         text, content = _json_text(block, drop="cache_control"), ContentKind.JSON
-    breakpoint = None
-    if "cache_control" in block:
-        breakpoint = _breakpoint("cache_control", block["cache_control"], place.span(*rel, "cache_control"))
     anchor = rel + ("text",) if kind == "text" else rel
+    breakpoint = _marker(block, "cache_control", place, *rel)
     return Block(section, kind, Text.literal(text), place.span(*anchor), content, breakpoint=breakpoint, **where)
 
 
@@ -149,24 +171,7 @@ def lower_anthropic(body: dict, place: Place, registry: Registry, hint: str | No
     request = Request(provider="anthropic", platform="anthropic", model=None, span=place.span())
     _model(request, body, "model", place)
     request.platform = _platform(registry, request.model, hint, "anthropic")
-    tools = body.get("tools")
-    if isinstance(tools, list):
-        for i, tool in enumerate(tools):
-            if not isinstance(tool, dict):
-                continue
-            breakpoint = None
-            if "cache_control" in tool:
-                breakpoint = _breakpoint("cache_control", tool["cache_control"], place.span("tools", i, "cache_control"))
-            request.blocks.append(
-                Block(
-                    Section.TOOLS,
-                    "tool",
-                    Text.literal(_json_text(tool, drop="cache_control")),
-                    place.span("tools", i),
-                    ContentKind.JSON,
-                    breakpoint=breakpoint,
-                )
-            )
+    _tools(request, body.get("tools"), place, "cache_control")
     system = body.get("system")
     if isinstance(system, str):
         request.blocks.append(Block(Section.SYSTEM, "text", Text.literal(system), place.span("system")))
@@ -201,8 +206,7 @@ def lower_anthropic(body: dict, place: Place, registry: Registry, hint: str | No
                     if block:
                         request.blocks.append(block)
     _params(request, body, _ANTHROPIC_PARAMS, place)
-    if "cache_control" in body:
-        request.automatic_cache = _breakpoint("cache_control", body["cache_control"], place.span("cache_control"))
+    request.automatic_cache = _marker(body, "cache_control", place)
     return request
 
 
@@ -226,36 +230,8 @@ def _openai_part(part: Any, section: Section, place: Place, rel: tuple, **where:
         text, content = part["refusal"], ContentKind.TEXT
     else:
         text, content = _json_text(part, drop="prompt_cache_breakpoint"), ContentKind.JSON
-    breakpoint = None
-    if "prompt_cache_breakpoint" in part:
-        breakpoint = _breakpoint(
-            "prompt_cache_breakpoint", part["prompt_cache_breakpoint"], place.span(*rel, "prompt_cache_breakpoint")
-        )
+    breakpoint = _marker(part, "prompt_cache_breakpoint", place, *rel)
     return Block(section, kind, Text.literal(text), place.span(*rel), content, breakpoint=breakpoint, **where)
-
-
-def _openai_tools(request: Request, tools: Any, place: Place) -> None:
-    if not isinstance(tools, list):
-        return
-    for i, tool in enumerate(tools):
-        if isinstance(tool, dict):
-            breakpoint = None
-            if "prompt_cache_breakpoint" in tool:
-                breakpoint = _breakpoint(
-                    "prompt_cache_breakpoint",
-                    tool["prompt_cache_breakpoint"],
-                    place.span("tools", i, "prompt_cache_breakpoint"),
-                )
-            request.blocks.append(
-                Block(
-                    Section.TOOLS,
-                    "tool",
-                    Text.literal(_json_text(tool, drop="prompt_cache_breakpoint")),
-                    place.span("tools", i),
-                    ContentKind.JSON,
-                    breakpoint=breakpoint,
-                )
-            )
 
 
 def _openai_message(request: Request, message: Any, m: int, place: Place, rel: tuple) -> None:
@@ -284,7 +260,7 @@ def lower_openai_chat(body: dict, place: Place, registry: Registry, hint: str | 
     request = Request(provider="openai-chat", platform="openai", model=None, span=place.span())
     _model(request, body, "model", place)
     request.platform = _platform(registry, request.model, hint, "openai")
-    _openai_tools(request, body.get("tools"), place)
+    _tools(request, body.get("tools"), place, "prompt_cache_breakpoint")
     messages = body.get("messages")
     if isinstance(messages, list):
         for m, message in enumerate(messages):
@@ -297,7 +273,7 @@ def lower_openai_responses(body: dict, place: Place, registry: Registry, hint: s
     request = Request(provider="openai-responses", platform="openai", model=None, span=place.span())
     _model(request, body, "model", place)
     request.platform = _platform(registry, request.model, hint, "openai")
-    _openai_tools(request, body.get("tools"), place)
+    _tools(request, body.get("tools"), place, "prompt_cache_breakpoint")
     instructions = body.get("instructions")
     if isinstance(instructions, str):
         request.blocks.append(
@@ -328,6 +304,8 @@ def _converse_list(
         if not isinstance(item, dict):
             continue
         if "cachePoint" in item:
+            if item["cachePoint"] is None:
+                continue
             breakpoint = _breakpoint("cachePoint", item["cachePoint"], place.span(*rel, j, "cachePoint"))
             if request.blocks and request.blocks[-1].breakpoint is None:
                 request.blocks[-1].breakpoint = breakpoint
