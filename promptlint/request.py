@@ -128,6 +128,9 @@ class Block:
     role: str | None = None  # messages only: user, assistant, system
     message_index: int | None = None  # messages only: index of the message in the request
     breakpoint: Breakpoint | None = None
+    # The block as the provider receives it, where that is known exactly (a rendered request;
+    # a fully static value in code): what an exact count of the prefix must send.
+    raw: object = None
 
 
 @dataclass(slots=True)

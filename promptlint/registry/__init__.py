@@ -75,6 +75,8 @@ class Family:
     cpt: Mapping[str, Band]
     # Within this fraction of a minimum, no offline count is trusted to decide.
     never_certain_within: float = 0.0
+    ctok_version: str | None = None  # the family ctok counts it as, if ctok models it
+    count_model: str | None = None  # a model count_tokens accepts for this family, for ids it rejects
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,8 @@ def _family(name: str, table: Mapping[str, Any]) -> Family:
         tool_overhead=int(table.get("tool_overhead", 0)),
         cpt={k: tuple(float(x) for x in v) for k, v in dict(table.get("cpt", {})).items()},  # type: ignore[misc]
         never_certain_within=float(table.get("never_certain_within", 0.0)),
+        ctok_version=table.get("ctok_version"),
+        count_model=table.get("count_model"),
     )
 
 

@@ -41,3 +41,35 @@ def estimate_prefixes(
             high = math.inf if unbounded else total.high + overhead
             out[index] = Estimate(total.low, total.point, high, total.method, total.settled)
     return out
+
+
+def anthropic_prefix_body(blocks: Sequence[Block], model: str) -> dict | None:
+    """The Anthropic Messages body holding exactly ``blocks``: what count_tokens must be sent.
+
+    None when a block's exact value is not known (a hole, or a shape lowered from another
+    provider). A prefix that ends before the first message gets a one-character user
+    message, since count_tokens needs one; its few tokens are the caller's to allow for.
+    """
+    body: dict = {"model": model}
+    messages: list[dict] = []
+    for block in blocks:
+        if block.raw is None:
+            return None
+        if block.section is Section.TOOLS:
+            body.setdefault("tools", []).append(block.raw)
+        elif block.section is Section.SYSTEM:
+            if isinstance(block.raw, str):
+                body["system"] = block.raw
+            else:
+                body.setdefault("system", []).append(block.raw)
+        else:
+            if messages and messages[-1]["_index"] == block.message_index:
+                content = messages[-1]["content"]
+                content.append(block.raw)
+            else:
+                raw = block.raw if isinstance(block.raw, str) else [block.raw]
+                messages.append({"_index": block.message_index, "role": block.role or "user", "content": raw})
+    body["messages"] = [{"role": m["role"], "content": m["content"]} for m in messages] or [
+        {"role": "user", "content": "."}
+    ]
+    return body

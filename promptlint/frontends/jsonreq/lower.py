@@ -122,6 +122,7 @@ def _tools(request: Request, tools: Any, place: Place, style: str) -> None:
                     place.span("tools", i),
                     ContentKind.JSON,
                     breakpoint=_marker(tool, style, place, "tools", i),
+                    raw=tool,
                 )
             )
 
@@ -155,7 +156,7 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
         text, content = _json_text(block, drop="cache_control"), ContentKind.JSON
     anchor = rel + ("text",) if kind == "text" else rel
     breakpoint = _marker(block, "cache_control", place, *rel)
-    return Block(section, kind, Text.literal(text), place.span(*anchor), content, breakpoint=breakpoint, **where)
+    return Block(section, kind, Text.literal(text), place.span(*anchor), content, breakpoint=breakpoint, raw=block, **where)
 
 
 def _has_media(content: Any) -> bool:
@@ -174,7 +175,7 @@ def lower_anthropic(body: dict, place: Place, registry: Registry, hint: str | No
     _tools(request, body.get("tools"), place, "cache_control")
     system = body.get("system")
     if isinstance(system, str):
-        request.blocks.append(Block(Section.SYSTEM, "text", Text.literal(system), place.span("system")))
+        request.blocks.append(Block(Section.SYSTEM, "text", Text.literal(system), place.span("system"), raw=system))
     elif isinstance(system, list):
         for j, item in enumerate(system):
             block = _anthropic_block(item, Section.SYSTEM, place, ("system", j))
@@ -196,6 +197,7 @@ def lower_anthropic(body: dict, place: Place, registry: Registry, hint: str | No
                         place.span("messages", m, "content"),
                         role=role,
                         message_index=m,
+                        raw=content,
                     )
                 )
             elif isinstance(content, list):
