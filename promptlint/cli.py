@@ -13,7 +13,9 @@ import click
 from . import __version__, checks, docs, registry as registry_module
 from .config import ConfigError, Settings, check_selectors, find_config, load
 from .engine import Engine, PathError
+from .diagnostic import Diagnostic
 from .report import REPORTERS, text
+from .tokens.select import MODES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -52,6 +54,7 @@ def cli() -> None:
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the lifecycle rules judge by (default: today).")
 @click.option("--default-model", help="Model whose minimum applies when a request's model is unknown.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
+@click.option("--tokens", "token_mode", type=click.Choice(MODES), default="offline", show_default=True, help="How to count prefixes near a minimum: offline estimates, or exact counts through count_tokens (sends those prefixes to the API; needs ANTHROPIC_API_KEY).")
 @click.option("--force-exclude", is_flag=True, help="Apply exclude patterns to files named on the command line too (for pre-commit).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors of promptlint itself still exit 2).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file instead of stdout.")
@@ -64,6 +67,7 @@ def check(
     as_of: dt.datetime | None,
     default_model: str | None,
     config_path: Path | None,
+    token_mode: str,
     force_exclude: bool,
     exit_zero: bool,
     output_file: Path | None,
@@ -86,6 +90,7 @@ def check(
     if default_model:
         settings.default_model = default_model
     settings.force_exclude = settings.force_exclude or force_exclude
+    settings.tokens = token_mode
 
     try:
         engine = Engine(settings)
@@ -102,11 +107,85 @@ def check(
             out.close()
     for failure in result.failures:
         click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
+    _notices(engine)
     if output_format == "text":
         click.echo(text.summary(result.diagnostics, result.files, len(result.failures)), err=True)
     if result.failures:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _notices(engine: Engine) -> None:
+    for notice in sorted(engine.context.notices):
+        click.echo(f"promptlint: note: {notice}", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--tokens", "token_mode", type=click.Choice(MODES), default="offline", show_default=True, help="offline estimates, or exact counts through count_tokens for every prefix (sends them to the API).")
+@click.option("--default-model", help="Model whose minimum applies when a request's model is unknown.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def tokens(paths: Sequence[Path], output_format: str, token_mode: str, default_model: str | None, config_path: Path | None) -> None:
+    """Count each request's prefix at each breakpoint against the model's minimum."""
+    settings = _settings(config_path, Path.cwd())
+    settings.tokens = token_mode
+    if default_model:
+        settings.default_model = default_model
+    try:
+        engine = Engine(settings)
+        items = list(engine.analyses(list(paths) or [Path(".")]))
+    except (PathError, registry_module.RegistryError) as exc:
+        _fail(str(exc))
+        return
+    rows = []
+    for item in items:
+        if isinstance(item, Diagnostic):
+            click.echo(text.line(item), err=True)
+            continue
+        rows.append(_token_row(item, exact=token_mode == "api"))
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            click.echo(f"{row['path']}:{row['line']}  {row['model'] or 'unknown model'} on {row['platform']}, minimum {_number(row['minimum'])}")
+            for p in row["prefixes"]:
+                where = f"breakpoint {p['breakpoint']}" if p["breakpoint"] else "whole prompt (no breakpoint)"
+                band = f"{p['low']:,}–{_number(p['high'])}" if p["low"] != p["high"] else f"{p['low']:,}"
+                click.echo(f"  {where:<28} {band:>15} (~{p['point']:,})  {p['method']:<18} {p['verdict']}")
+    _notices(engine)
+
+
+def _number(value: int | None) -> str:
+    return f"{value:,}" if value is not None else "unknown"
+
+
+def _token_row(a, exact: bool) -> dict:
+    blocks = a.request.blocks
+    ends = [(m.number, m.index, m.automatic) for m in a.marked] or ([(None, len(blocks) - 1, False)] if blocks else [])
+    prefixes = []
+    minimum = None
+    for number, end, automatic in ends:
+        estimate, minimum, verdict = a.judge_prefix(end, exact=exact)
+        prefixes.append(
+            {
+                "breakpoint": number,
+                "automatic": automatic,
+                "low": estimate.low,
+                "point": estimate.point,
+                "high": estimate.high if estimate.bounded else None,
+                "method": estimate.method,
+                "verdict": verdict.value,
+            }
+        )
+    return {
+        "path": a.request.span.path,
+        "line": a.request.span.line,
+        "model": a.sizing_model.id if a.sizing_model else a.request.model,
+        "platform": a.platform,
+        "minimum": minimum if prefixes else a.minimum(),
+        "prefixes": prefixes,
+    }
 
 
 @cli.command()

@@ -103,6 +103,9 @@ class Settings:
     safety_margin: float = SAFETY_MARGIN
     models: list[dict[str, Any]] = field(default_factory=list)
     as_of: dt.date = field(default_factory=dt.date.today)
+    # "offline", or "api" to verify uncertain counts with count_tokens: a command-line choice
+    # only, so no committed file can make a run send prompt text off the machine.
+    tokens: str = "offline"
 
     def enabled(self, codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
         """Codes the selection turns on, out of ``codes`` (with ``names`` code → name)."""

@@ -18,14 +18,13 @@ from .checks import Finding, Rule
 from .checks.analysis import Analysis, Context
 from .config import DEFAULT_EXCLUDE, Settings
 from .diagnostic import Diagnostic
-from .frontends import ParseError, Parsed
-from .frontends import jsonreq
-from .request import RequestSet, Span
-from .tokens.heuristic import HeuristicCounter
+from .frontends import ParseError, Parsed, jsonreq
+from .request import RequestSet
+from .tokens import select
 
-SUFFIXES = (".json", ".jsonl")
-# A JSONL file is a request set only if requests show up this early in it.
-_MARKER_WINDOW = 1 << 20
+# The front-end that reads each kind of file.
+FRONTENDS = {".json": jsonreq.read_json, ".jsonl": jsonreq.read_jsonl}
+SUFFIXES = tuple(FRONTENDS)
 
 
 @dataclass
@@ -100,7 +99,7 @@ def display_path(path: Path) -> str:
 
 
 class Engine:
-    def __init__(self, settings: Settings, counter=None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.rules = checks.all_rules()
         names = {code: r.name for code, r in self.rules.items()}
@@ -108,13 +107,17 @@ class Engine:
         self.enabled = settings.enabled(self.rules, names)
         self.request_rules = list(checks.request_rules(self.enabled))
         registry = registry_module.load(settings.models)
+        api, notice = select.api_counter() if settings.tokens == "api" else (None, None)
         self.context = Context(
             registry=registry,
-            counter=counter or HeuristicCounter(),
+            counter=select.offline_counter(),
             as_of=settings.as_of,
             safety_margin=settings.safety_margin,
             default_model=settings.default_model,
+            api=api,
         )
+        if notice:
+            self.context.notices.add(notice)
 
     def check_paths(self, paths: Iterable[Path]) -> Result:
         result = Result()
@@ -130,6 +133,15 @@ class Engine:
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
 
+    def analyses(self, paths: Iterable[Path]) -> Iterator[Analysis | Diagnostic]:
+        """Each request of each file, analysed; what could not be parsed, as PL001."""
+        for path in discover(paths, self.settings):
+            parsed = self.parse(path, display_path(path))
+            for error in parsed.errors:
+                yield self._parse_error(error)
+            for request in parsed.requests:
+                yield Analysis(request, self.context)
+
     def check_file(self, path: Path, shown: str) -> list[Diagnostic]:
         parsed = self.parse(path, shown)
         diagnostics = [self._parse_error(e) for e in parsed.errors] if "PL001" in self.enabled else []
@@ -142,26 +154,7 @@ class Engine:
         return self.suppress(diagnostics, path)
 
     def parse(self, path: Path, shown: str) -> Parsed:
-        registry = self.context.registry
-        if path.suffix == ".jsonl":
-            with path.open("rb") as handle:
-                head = handle.read(_MARKER_WINDOW)
-                if not jsonreq.looks_like_requests(head):
-                    return Parsed()
-                handle.seek(0)
-                return jsonreq.parse_jsonl(shown, handle, registry)
-        data = path.read_bytes()
-        if not jsonreq.looks_like_requests(data):
-            return Parsed()
-        if b"\x00" in data[:8192]:
-            return Parsed(errors=[ParseError("not a text file (it contains NUL bytes)", Span(shown, 1, 1))])
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            return Parsed(errors=[ParseError(f"not valid UTF-8 (byte {exc.start + 1})", Span(shown, line, column))])
-        return jsonreq.parse_json(shown, text, registry)
+        return FRONTENDS[path.suffix](path, shown, self.context.registry)
 
     def check_request(self, analysis: Analysis) -> list[Diagnostic]:
         out = []

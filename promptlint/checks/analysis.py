@@ -9,14 +9,22 @@ are computed here, lazily, and cached on the analysis.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from ..registry import Family, Model, ProviderFacts, Registry, Resolution
 from ..request import Block, Breakpoint, Request, Section
 from ..tokens import Counter, Estimate
-from ..tokens.prefix import estimate_prefixes
+from ..tokens.prefix import anthropic_prefix_body, estimate_prefixes
 from ..tokens.verdict import Verdict, judge
+
+class ApiCount(Protocol):
+    name: str
+    last_error: str | None
+
+    def count(self, body: dict, family: str, sibling: str | None = None) -> int | None: ...
+
 
 _SHAPE_NAMES = {
     "anthropic": "Anthropic Messages",
@@ -35,6 +43,10 @@ class Context:
     as_of: dt.date
     safety_margin: float
     default_model: str | None = None
+    # Exact counts through count_tokens, only when the user asked for them (--tokens api).
+    api: ApiCount | None = None
+    # One line each on what the run could not do as asked (e.g. the API was unreachable).
+    notices: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -172,20 +184,44 @@ class Analysis:
     def margin(self) -> float:
         return max(self.ctx.safety_margin, self.family.never_certain_within)
 
-    def judge_prefix(self, end: int) -> tuple[Estimate, int | None, Verdict]:
+    def judge_prefix(self, end: int, exact: bool = False) -> tuple[Estimate, int | None, Verdict]:
         """Count the prefix through block ``end`` and compare it with the minimum.
 
-        With no minimum (unknown model, or one whose minimum is not documented) only a
-        prefix above every minimum the provider's models have is settled.
+        With --tokens api, a prefix the offline band cannot settle (or, with ``exact``,
+        every prefix) is counted by count_tokens; an exact count inside the safety margin
+        still settles nothing. With no minimum (unknown model, or one whose minimum is not
+        documented) only a prefix above every minimum the provider's models have is settled.
         """
         estimate = self.prefix_estimate(end)
         minimum = self.minimum()
         if minimum is not None:
-            return estimate, minimum, judge(estimate, minimum, self.margin())
+            verdict = judge(estimate, minimum, self.margin())
+            if self.ctx.api is not None and (exact or verdict is Verdict.UNCERTAIN):
+                counted = self.api_estimate(end)
+                if counted is not None:
+                    return counted, minimum, judge(counted, minimum, self.ctx.safety_margin)
+            return estimate, minimum, verdict
         known = self.ctx.registry.minimums(self.model.provider if self.model else _provider_family(self.request))
         if known and judge(estimate, known[-1], self.margin()) is Verdict.ABOVE:
             return estimate, None, Verdict.ABOVE
         return estimate, None, Verdict.UNCERTAIN
+
+    def api_estimate(self, end: int) -> Estimate | None:
+        """The count_tokens count of the prefix through block ``end``, if it can be had."""
+        api, model = self.ctx.api, self.sizing_model
+        if api is None or model is None or model.provider != "anthropic" or self.request.provider != "anthropic":
+            return None
+        blocks = self.request.blocks[: end + 1]
+        body = anthropic_prefix_body(blocks, model.id)
+        if body is None:
+            return None
+        count = api.count(body, self.family.name, sibling=self.family.count_model)
+        if count is None:
+            self.ctx.notices.add(f"count_tokens could not count a prefix ({api.last_error}); offline estimates were used")
+            return None
+        # A prefix that ends before the first message was sent with a one-character user turn.
+        slack = 0 if any(b.section is Section.MESSAGES for b in blocks) else int(self.ctx.registry.counting.get("frame_max_per_message", 0)) + 1
+        return Estimate(max(0, count - slack), count, count, api.name)
 
     @cached_property
     def invalid_marks(self) -> set[int]:

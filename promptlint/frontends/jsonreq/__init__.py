@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Iterable
 
 from ...registry import Registry
 from ...request import Request, RequestSet, ShapeProblem, Span
@@ -184,5 +185,30 @@ def _timestamp(value: Any) -> float | None:
     return None
 
 
-def iter_lines(data: bytes) -> Iterator[bytes]:
-    return iter(data.split(b"\n"))
+# A JSONL file is read as requests only if request keys show up this early in it.
+_MARKER_WINDOW = 1 << 20
+
+
+def read_json(path: Path, shown: str, registry: Registry) -> Parsed:
+    """One request body; a file that is not a request is skipped, one that is not text is PL001."""
+    data = path.read_bytes()
+    if not looks_like_requests(data):
+        return Parsed()
+    if b"\x00" in data[:8192]:
+        return Parsed(errors=[ParseError("not a text file (it contains NUL bytes)", Span(shown, 1, 1))])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Parsed(errors=[ParseError(f"not valid UTF-8 (byte {exc.start + 1})", Span(shown, line, column))])
+    return parse_json(shown, text, registry)
+
+
+def read_jsonl(path: Path, shown: str, registry: Registry) -> Parsed:
+    """A batch file or log, streamed line by line."""
+    with path.open("rb") as handle:
+        if not looks_like_requests(handle.read(_MARKER_WINDOW)):
+            return Parsed()
+        handle.seek(0)
+        return parse_jsonl(shown, handle, registry)
