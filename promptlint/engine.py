@@ -52,7 +52,9 @@ def discover(paths: Iterable[Path], settings: Settings) -> Iterator[Path]:
         if not given.exists():
             raise PathError(f"{given}: no such file or folder")
         if given.is_file():
-            if settings.force_exclude and _excluded(given, settings):
+            # Named files are read whatever their folder, but only in formats promptlint reads:
+            # pre-commit and shells pass whatever matched.
+            if given.suffix not in SUFFIXES or (settings.force_exclude and _excluded(given, settings)):
                 continue
             if given not in seen:
                 seen.add(given)

@@ -183,3 +183,10 @@ def test_real_process_exit_codes_and_streams(project):
     assert found.returncode == 1 and "PC301" in found.stdout and "Found" in found.stderr
     assert run("check", "--select", "NOPE").returncode == 2
     assert "Traceback" not in found.stderr
+
+
+def test_named_files_of_other_kinds_are_skipped(project):
+    """pre-commit and shells pass whatever matched: a Markdown file is not an error."""
+    (project / "notes.md").write_text("# notes\n", encoding="utf-8")
+    result = invoke("check", "notes.md", "requests/clean.json")
+    assert result.exit_code == 0 and "1 file checked" in result.stderr
