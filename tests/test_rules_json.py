@@ -9,7 +9,12 @@ from tests.conftest import LONG_PROSE, anthropic, codes, text_block
 
 
 def test_field_case_haiku_batch_below_minimum_is_reported_once_with_numbers(lint):
-    system = [text_block("Classify the page into the taxonomy below.\n" + "- Category: apparel > shoes\n" * 150, ttl="1h")]
+    instructions = (
+        "You label product pages for the catalogue team. Read the page and pick the one category below that fits it best.\n"
+        "If two categories fit, pick the more specific one, and answer with the category path only.\n"
+    )
+    categories = "".join(f"- {a} > {b}\n" for a in ("Apparel", "Home", "Garden", "Toys", "Sports") for b in ("Shoes", "Bags", "Lamps", "Tools", "Games", "Outdoor"))
+    system = [text_block(instructions + categories * 4, ttl="1h")]
     records = tuple(
         {"custom_id": f"page-{i}", "params": anthropic(system, [{"role": "user", "content": f"Page {i}"}], model="claude-haiku-4-5")}
         for i in range(30)

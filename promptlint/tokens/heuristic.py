@@ -16,13 +16,20 @@ from ..registry import Family
 from ..request import ContentKind
 from . import Estimate, Segment
 
-_CJK = re.compile(
-    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
-)
+_CJK_RANGES = "\u1100-\u11ff\u3000-\u303f\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-# Letters of scripts whose bands are too wide to decide on (Greek, Armenian, Hebrew,
-# Arabic, Syriac, Indic, Thai, Lao, Tibetan, Myanmar, Georgian, Ethiopic, Khmer, …).
-_OTHER_SCRIPT = re.compile("[\u0370-\u03ff\u0530-\u08ff\u0900-\u0fff\u1000-\u10ff\u1200-\u137f\u1780-\u17ff]")
+# Everything that is not ASCII, Latin-1, Latin Extended-A, Cyrillic, CJK, general punctuation or
+# currency: other scripts (any block), IPA and rare Latin letters, combining marks, symbols (arrows,
+# maths, APL, box drawing) and every supplementary-plane character (emoji, CJK Ext B+, Adlam, ...).
+_OTHER_SCRIPT = re.compile(f"[^\x00-\u017f\u0400-\u04ff\u2000-\u206f\u20a0-\u20bf{_CJK_RANGES}]")
+# Share of a text in non-Latin scripts above which its spaces, digits and punctuation are priced
+# as machine data: between non-Latin words they do not merge into word tokens as in English.
+_SCRIPT_SHARE = 0.25
+_STOP = frozenset("the of and that is for with this are which have has shall be not by from or it on any all their such been was were will can you your".split())
+_WORD = re.compile(r"[^\W\d_]+")
+# Characters that are neither letters nor whitespace: digits, punctuation, symbols.
+_NOT_WORDS = re.compile(r"[^\w\s]|[\d_]")
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _MARKDOWN = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\|)|`|\*\*|__|\[[^\]]+\]\(")
 # Deleting these leaves the characters that are not of the class.
@@ -33,6 +40,9 @@ _SAMPLE = 16_384
 
 # Share of a segment's characters in other scripts above which its count is not settled.
 _UNSETTLED_SHARE = 0.02
+_ENGLISH = 0.12
+_SENTENCE_WORDS = 8
+_DENSE = 0.35
 
 
 _CACHE_SIZE = 8192
@@ -91,6 +101,10 @@ def _runs(text: str, kind: ContentKind) -> list[tuple[str, int]]:
         runs += [(k, n) for k, n in (("cjk", cjk), ("cyrillic", cyrillic), ("other_script", other)) if n]
         if cjk or cyrillic or other:
             rest = _OTHER_SCRIPT.sub("", _CYRILLIC.sub("", _CJK.sub("", text)))
+        if kind is not ContentKind.JSON and (cjk + cyrillic + other) >= _SCRIPT_SHARE * len(text):
+            if rest:
+                runs.append(("unknown", len(rest)))
+            return runs
     if kind is ContentKind.JSON:
         runs.append(("json", len(rest)))
         return runs
@@ -108,7 +122,7 @@ def _latin_kind(text: str) -> str:
     stripped = text.strip()
     if not stripped:
         return "prose"
-    if stripped[0] in "{[" and stripped[-1] in "}]":
+    if stripped[0] in "{[" and stripped[-1] in "}]" and _is_json(stripped):
         return "json"
     if len(stripped) > 3 * _SAMPLE:
         middle = len(stripped) // 2
@@ -117,11 +131,44 @@ def _latin_kind(text: str) -> str:
     # Long runs with almost no whitespace: ids, base64, minified data.
     if size > 200 and sum(stripped.count(c) for c in " \t\n") < size * 0.03:
         return "unknown"
+    # Digits, punctuation and symbols: tables, matrices, terse code (J, K, APL sessions).
+    if len(_NOT_WORDS.findall(stripped)) > _DENSE * size:
+        return "unknown"
+    # Upper-case words cost a case marker each (v4.7+): BASIC, COBOL, ArnoldC, shouted text.
+    letters = _WORD.findall(stripped)
+    upper = sum(len(w) for w in letters if w.isupper())
+    if upper > 0.5 * max(sum(map(len, letters)), 1):
+        return "unknown"
     if sum(stripped.count(c) for c in _CODE_CHARS) > size * 0.05:
         return "code"
+    # Prose and Markdown bands were measured on English: other languages, and code the
+    # shape test missed, are priced as machine data.
+    if not _reads_as_english(stripped):
+        return "unknown"
     if _MARKDOWN.search(stripped):
         return "markdown"
     if len(stripped.translate(_NOT_PROSE)) <= size * 0.03:
         return "prose"
     # Prompts and technical text: the Markdown band is the one tokens.md measured for them.
     return "markdown"
+
+
+def _reads_as_english(text: str) -> bool:
+    """Whether English function words are as common as English has them.
+
+    Judged on the text's sentences when it has several: a list of names or categories has
+    few function words in any language, and takes the language of the instructions around it.
+    """
+    sentences = [line for line in text.splitlines() if len(_WORD.findall(line)) >= _SENTENCE_WORDS]
+    words = _WORD.findall(("\n".join(sentences) if len(sentences) >= 2 else text).lower())
+    return sum(w in _STOP for w in words) >= _ENGLISH * max(len(words), 1)
+
+
+def _is_json(text: str) -> bool:
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
