@@ -47,7 +47,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Output format (default: full on a terminal, concise otherwise).")
 @click.option("--select", help="Comma-separated rule codes, prefixes (PC3) or names to enable (replaces the config's).")
 @click.option("--extend-select", help="Rules to enable in addition to the selection.")
 @click.option("--ignore", help="Rules to disable.")
@@ -60,7 +60,7 @@ def cli() -> None:
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file instead of stdout.")
 def check(
     paths: Sequence[Path],
-    output_format: str,
+    output_format: str | None,
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
@@ -99,6 +99,8 @@ def check(
         _fail(str(exc))
         return
 
+    if output_format is None:
+        output_format = "full" if output_file is None and sys.stdout.isatty() else "concise"
     out = output_file.open("w", encoding="utf-8") if output_file else sys.stdout
     try:
         REPORTERS[output_format](result.diagnostics, out)
@@ -108,7 +110,7 @@ def check(
     for failure in result.failures:
         click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
     _notices(engine)
-    if output_format == "text":
+    if output_format in ("text", "concise", "full"):
         click.echo(text.summary(result.diagnostics, result.files, len(result.failures)), err=True)
     if result.failures:
         sys.exit(EXIT_ERROR)

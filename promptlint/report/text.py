@@ -1,24 +1,17 @@
-"""``path:line:col: CODE [severity] message``, one line per diagnostic."""
+"""``text``: the original human format, now an alias of ``concise``; and the summary line.
+
+The CLI prints ``summary`` on stderr after every human format (text, concise, full).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence, TextIO
+from typing import Sequence
 
 from ..diagnostic import Diagnostic
+from .concise import line, write
 
-
-def line(d: Diagnostic) -> str:
-    return f"{d.span.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.value}] {d.message}"
-
-
-def write(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
-    for d in diagnostics:
-        out.write(line(d) + "\n")
-        if d.note:
-            out.write(f"  note: {d.note}\n")
-        if d.fix:
-            out.write(f"  help: {d.fix.message}\n")
+__all__ = ["line", "write", "summary"]
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int, failed: int = 0) -> str:

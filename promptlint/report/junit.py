@@ -1,0 +1,58 @@
+"""``junit``: JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure).
+
+``<testsuites>`` holds one ``<testsuite>`` per file and one ``<testcase name="CODE"
+classname="path" line=…>`` per finding, failed with ``<failure message=… type=severity>``.
+A clean run is one passing test case, since some CI systems treat a report without any
+test case as a broken one.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Sequence, TextIO
+
+from ..diagnostic import Diagnostic
+from .concise import line
+
+# Characters XML 1.0 cannot carry at all, even escaped; ElementTree would write them raw.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def write(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
+    failures = str(len(diagnostics))
+    root = ET.Element("testsuites", name="promptlint", tests=str(max(len(diagnostics), 1)), failures=failures, errors="0")
+    if not diagnostics:
+        suite = ET.SubElement(root, "testsuite", name="promptlint", tests="1", failures="0", errors="0", skipped="0")
+        ET.SubElement(suite, "testcase", name="no problems found", classname="promptlint")
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        by_file.setdefault(d.span.path, []).append(d)
+    for path, found in by_file.items():
+        count = str(len(found))
+        suite = ET.SubElement(root, "testsuite", name=_xml(path), tests=count, failures=count, errors="0", skipped="0")
+        for d in found:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=d.code,
+                classname=_xml(path),
+                file=_xml(path),
+                line=str(d.span.line),
+                column=str(d.span.column),
+            )
+            failure = ET.SubElement(case, "failure", message=_xml(d.message), type=d.severity.value)
+            details = [line(d)]
+            if d.note:
+                details.append(f"note: {d.note}")
+            if d.fix:
+                details.append(f"help: {d.fix.message}")
+            failure.text = _xml("\n".join(details))
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")

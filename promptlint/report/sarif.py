@@ -1,0 +1,152 @@
+"""``sarif``: SARIF 2.1.0 as GitHub code scanning reads it (style.md §4).
+
+One run. ``tool.driver`` lists every rule that fired, with its summary, the "What it
+does" section of its page as the full description, the whole page as help, and its URL.
+Results carry a relative ``%SRCROOT%`` URI, a 1-based region (SARIF's ``endColumn`` is
+exclusive, a Span's end is inclusive) and a ``primaryLocationLineHash`` that does not
+depend on line numbers (see ``fingerprint``), so alerts survive edits above them.
+
+Suppressed findings are not dropped: ``write_sarif(..., suppressed=...)`` emits them
+with ``suppressions: [{"kind": "external"}]`` so code scanning shows them as dismissed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+from typing import Any, Sequence, TextIO
+from urllib.parse import quote
+
+from .. import __version__, docs
+from ..checks import DOCS_URL, Rule, all_rules
+from ..diagnostic import Diagnostic, Severity
+from . import fingerprint
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/promptlint/promptlint"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_PAGES_URL = DOCS_URL.split("{code}")[0]  # …/blob/main/rules/
+# Links between rule pages are relative (PC205-invalid-cache-control.md); GitHub shows the
+# help away from the rules/ folder, so they are made absolute.
+_PAGE_LINK = re.compile(r"\]\((P[A-Z]\d{3}-[a-z0-9-]+\.md(?:#[^)\s]*)?)\)")
+
+
+def write(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
+    write_sarif(diagnostics, out)
+
+
+def write_sarif(diagnostics: Sequence[Diagnostic], out: TextIO, suppressed: Sequence[Diagnostic] = ()) -> None:
+    json.dump(log(diagnostics, suppressed), out, indent=2, ensure_ascii=False, default=str)
+    out.write("\n")
+
+
+def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic] = ()) -> dict[str, Any]:
+    """The SARIF log as a dict: findings first, then suppressed ones, each in output order."""
+    everything = [*diagnostics, *suppressed]
+    catalog = all_rules()
+    codes = sorted({d.code for d in everything})
+    index = {code: i for i, code in enumerate(codes)}
+    fired = {d.code: d for d in reversed(everything)}  # the first diagnostic of each code
+    prints = fingerprint.fingerprints(everything)
+    results = []
+    for i, (d, print_) in enumerate(zip(everything, prints)):
+        r = result(d, index[d.code], print_)
+        if i >= len(diagnostics):
+            r["suppressions"] = [{"kind": "external"}]
+        results.append(r)
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "promptlint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [descriptor(catalog.get(code), fired[code]) for code in codes],
+                    }
+                },
+                # Span columns count Unicode code points; SARIF's default is UTF-16 code units.
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def descriptor(rule: Rule | None, example: Diagnostic) -> dict[str, Any]:
+    """A ``reportingDescriptor``; ``example`` stands in for a rule missing from the catalog."""
+    code = example.code
+    name = rule.name if rule else example.name
+    summary = rule.summary if rule else example.message
+    severity = rule.severity if rule else example.severity
+    url = rule.url if rule else DOCS_URL.format(code=code, name=name)
+    page = docs.page(code, name)
+    page = _PAGE_LINK.sub(lambda m: f"]({_PAGES_URL}{m.group(1)})", page) if page else None
+    return {
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": _what_it_does(page) or summary},
+        "help": {
+            "text": page or f"{summary}\n\nSee {url}",
+            "markdown": page or f"{summary}\n\nSee [{code} {name}]({url}).",
+        },
+        "helpUri": url,
+        "defaultConfiguration": {"level": LEVELS[severity]},
+    }
+
+
+def _what_it_does(page: str | None) -> str | None:
+    """The body of a page's ``## What it does`` section."""
+    if not page:
+        return None
+    match = re.search(r"^## What it does[ \t]*\n(.*?)(?=^## |\Z)", page, re.M | re.S)
+    if match is None:
+        return None
+    return match.group(1).strip() or None
+
+
+def result(d: Diagnostic, rule_index: int, print_: str) -> dict[str, Any]:
+    span = d.span
+    region: dict[str, Any] = {"startLine": max(span.line, 1), "startColumn": max(span.column, 1)}
+    if span.end_line is not None:
+        region["endLine"] = span.end_line
+        if span.end_column is not None:
+            region["endColumn"] = span.end_column + 1  # SARIF's end column is exclusive
+    text = d.message
+    extra = [f"note: {d.note}"] if d.note else []
+    if d.fix:
+        extra.append(f"help: {d.fix.message}")
+    if extra:
+        text += "\n\n" + "\n".join(extra)
+    physical: dict[str, Any] = {"artifactLocation": artifact(span.path), "region": region}
+    found: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS[d.severity],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {"primaryLocationLineHash": print_},
+    }
+    if span.pointer is not None:
+        # The element's JSON pointer in the request, for readers of the log (GitHub ignores it).
+        found["properties"] = {"pointer": span.pointer}
+    return found
+
+
+def artifact(path: str) -> dict[str, str]:
+    """A relative path against ``%SRCROOT%``; one outside the working folder as a file URI.
+
+    GitHub relativizes ``file://`` URIs against the checkout (style.md §4).
+    """
+    for flavour in (PurePosixPath, PureWindowsPath):
+        pure: PurePath = flavour(path)
+        if pure.is_absolute():
+            return {"uri": pure.as_uri()}
+    if ".." in PurePosixPath(path).parts:
+        return {"uri": Path(path).resolve().as_uri()}
+    return {"uri": quote(PurePosixPath(path).as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
