@@ -49,6 +49,7 @@ from promptlint.request import ContentKind
 from promptlint.tokens import heuristic
 from promptlint.tokens.exact import CtokCounter, available
 from promptlint.tokens.heuristic import HeuristicCounter
+from tests.conftest import ROOT
 
 CTOK = "ctok==1.3.0"
 SDIST = "ctok-1.3.0.tar.gz"
@@ -422,3 +423,34 @@ def test_ctok_counter_reproduces_recorded_counts(ctok_fixtures, report):
     assert not wrong, f"{len(wrong)} counts differ:\n" + "\n".join(wrong[:20])
     assert not outside, f"{len(outside)} true counts outside the exact band:\n" + "\n".join(outside[:20])
     assert exact["v3"] == exact["v4_7"] == len(docs)
+
+
+# -- Markdown and JSON: the project's own texts, counted by ctok ------------------------------
+
+
+def _own_texts() -> list[tuple[str, str, ContentKind]]:
+    """Markdown and JSON the project writes itself, in the sizes prompts come in."""
+    texts = []
+    for page in sorted((ROOT / "rules").glob("*.md")) + [ROOT / "README.md", ROOT / "examples" / "README.md"]:
+        texts.append((page.name, page.read_text(encoding="utf-8"), ContentKind.TEXT))
+    schemas = ROOT / "promptlint" / "frontends" / "jsonreq" / "schemas"
+    for schema in sorted(schemas.glob("*.json")):
+        text = schema.read_text(encoding="utf-8")
+        texts.append((schema.name, text, ContentKind.JSON))
+        texts.append((schema.name + " minified", json.dumps(json.loads(text), separators=(",", ":")), ContentKind.JSON))
+    return texts
+
+
+@pytest.mark.skipif(not available(), reason="ctok needs Python >= 3.12 (the CI's 3.12 leg installs it)")
+@pytest.mark.parametrize("family", ["v3", "v4_7", "v4_8"])
+def test_heuristic_band_contains_ctok_count_for_markdown_and_json(family):
+    registry = bundled()
+    fam = registry.families[family]
+    ctok = CtokCounter()
+    misses = []
+    for name, text, kind in _own_texts():
+        true = ctok.content(text, fam.ctok_version)
+        band = HeuristicCounter().count([(text, kind)], fam)
+        if not band.low <= true <= band.high:
+            misses.append(f"{name}: ctok {true} not in [{band.low}, {band.high}]")
+    assert not misses, "\n".join(misses)
