@@ -106,6 +106,8 @@ class Settings:
     # "offline", or "api" to verify uncertain counts with count_tokens: a command-line choice
     # only, so no committed file can make a run send prompt text off the machine.
     tokens: str = "offline"
+    # Remember clean files between runs (--no-cache turns it off).
+    cache: bool = True
 
     def enabled(self, codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
         """Codes the selection turns on, out of ``codes`` (with ``names`` code → name)."""

@@ -26,7 +26,8 @@ def character_class_counter(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def lint_paths(paths: list[Path], root: Path, **settings: Any) -> list[Diagnostic]:
-    engine = Engine(Settings(root=root, **{"as_of": AS_OF, **settings}))
+    # No result cache unless a test is about it: tests must not write into the project tree.
+    engine = Engine(Settings(root=root, **{"as_of": AS_OF, "cache": False, **settings}))
     result = engine.check_paths(paths)
     assert not result.failures, result.failures
     return result.diagnostics

@@ -304,6 +304,14 @@ def parse(data: Mapping[str, Any]) -> Registry:
 
 
 @lru_cache(maxsize=1)
+def data_digest() -> str:
+    """A hash of the bundled data file: a result remembered under other facts is stale."""
+    import hashlib
+
+    return hashlib.sha256(resources.files(__package__).joinpath("models.toml").read_bytes()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
 def bundled() -> Registry:
     """The registry shipped with this version of promptlint."""
     text = resources.files(__package__).joinpath("models.toml").read_text(encoding="utf-8")

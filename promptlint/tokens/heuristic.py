@@ -36,7 +36,7 @@ _MARKDOWN = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\|)|`|\*\*|
 _NOT_PROSE = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz \t\n\r.,;:'\"!?()-")
 _CODE_CHARS = "{}();=<>[]"
 # A text's kind is judged on samples this long from its start, middle and end.
-_SAMPLE = 16_384
+_SAMPLE = 4_096
 
 # Share of a segment's characters in other scripts above which its count is not settled.
 _UNSETTLED_SHARE = 0.02

@@ -1,0 +1,106 @@
+"""Which files were clean last time, so an unchanged tree is not linted again.
+
+Ruff's design (style.md §2): only clean files are remembered — a hit means "checked,
+nothing found", so a file with findings is always checked again and always reported.
+One cache file per (promptlint version, settings), under ``.promptlint_cache`` at the
+project root, written atomically; the folder carries CACHEDIR.TAG and a ``*``
+.gitignore so backup tools and git leave it alone. A file is the same when its size
+and modification time are; when they moved but its bytes did not, its content hash
+says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+FOLDER = ".promptlint_cache"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by promptlint.\n"
+
+
+class ResultCache:
+    def __init__(self, root: Path, key: str) -> None:
+        self.folder = root / FOLDER
+        self.path = self.folder / f"clean-{key}.json"
+        self._entries: dict[str, list] = self._load()
+        self._changed = False
+
+    def _load(self) -> dict[str, list]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def is_clean(self, path: Path) -> bool:
+        """Whether ``path`` is unchanged since a run found nothing in it."""
+        entry = self._entries.get(os.path.abspath(path))
+        if not entry:
+            return False
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        size, mtime, digest = entry
+        if stat.st_size == size and stat.st_mtime_ns == mtime:
+            return True
+        if stat.st_size != size:
+            return False
+        if _digest(path) == digest:  # touched, not changed
+            self._entries[os.path.abspath(path)] = [size, stat.st_mtime_ns, digest]
+            self._changed = True
+            return True
+        return False
+
+    def mark_clean(self, path: Path) -> None:
+        try:
+            stat = path.stat()
+            digest = _digest(path)
+        except OSError:
+            return
+        self._entries[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, digest]
+        self._changed = True
+
+    def forget(self, path: Path) -> None:
+        if self._entries.pop(os.path.abspath(path), None) is not None:
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the entries atomically; a cache that cannot be written is simply not kept."""
+        if not self._changed:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tag = self.folder / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text(_TAG, encoding="utf-8")
+                (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".clean-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(self._entries, out, separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            return
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest() if hasattr(hashlib, "file_digest") else hashlib.sha256(handle.read()).hexdigest()
+
+
+def settings_key(*parts: object) -> str:
+    """A short hash of everything that decides what a run reports."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def clean(root: Path) -> bool:
+    """Remove the project's result cache; whether there was one."""
+    folder = root / FOLDER
+    if not folder.is_dir():
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return True

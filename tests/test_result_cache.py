@@ -1,0 +1,94 @@
+"""Clean files are remembered between runs; anything that could change a result is not."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from promptlint.config import Settings
+from promptlint.engine import Engine
+from promptlint.result_cache import FOLDER, clean
+from tests.conftest import AS_OF, LONG_PROSE, anthropic, text_block
+
+CLEAN = anthropic([text_block(LONG_PROSE)])
+DIRTY = anthropic([text_block("Short.")], model="claude-haiku-4-5")
+
+
+def run(root: Path, **settings) -> tuple[list, Engine]:
+    engine = Engine(Settings(root=root, **{"as_of": AS_OF, **settings}))
+    parsed: list[Path] = []
+    original = engine.parse
+    engine.parse = lambda path, shown: parsed.append(path) or original(path, shown)  # type: ignore[method-assign]
+    result = engine.check_paths([root])
+    return [(Path(d.span.path).name, d.code) for d in result.diagnostics], parsed
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "clean.json").write_text(json.dumps(CLEAN), encoding="utf-8")
+    (tmp_path / "dirty.json").write_text(json.dumps(DIRTY), encoding="utf-8")
+    return tmp_path
+
+
+def test_second_run_reads_only_files_with_findings(tree):
+    first, parsed = run(tree)
+    assert first == [("dirty.json", "PC301")] and len(parsed) == 2
+    second, parsed = run(tree)
+    assert second == first  # findings are never cached: they are reported every time
+    assert [p.name for p in parsed] == ["dirty.json"]
+
+
+def test_a_changed_file_is_read_again(tree):
+    run(tree)
+    (tree / "clean.json").write_text(json.dumps(DIRTY), encoding="utf-8")
+    found, parsed = run(tree)
+    assert ("clean.json", "PC301") in found and {p.name for p in parsed} == {"clean.json", "dirty.json"}
+
+
+def test_a_touched_but_unchanged_file_stays_clean(tree):
+    run(tree)
+    stat = (tree / "clean.json").stat()
+    os.utime(tree / "clean.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    _, parsed = run(tree)
+    assert [p.name for p in parsed] == ["dirty.json"]
+
+
+def test_other_settings_do_not_reuse_results(tree):
+    run(tree)
+    _, parsed = run(tree, default_model="claude-haiku-4-5")
+    assert len(parsed) == 2
+    _, parsed = run(tree, safety_margin=0.2)
+    assert len(parsed) == 2
+
+
+def test_no_cache_and_clean(tree):
+    run(tree)
+    _, parsed = run(tree, cache=False)
+    assert len(parsed) == 2
+    folder = tree / FOLDER
+    assert (folder / "CACHEDIR.TAG").is_file() and (folder / ".gitignore").read_text() == "*\n"
+    assert not list(folder.glob("*.tmp"))  # written atomically
+    assert clean(tree) and not folder.exists() and not clean(tree)
+
+
+def test_an_unwritable_cache_is_not_an_error(tree):
+    (tree / FOLDER).write_text("not a folder", encoding="utf-8")
+    found, _ = run(tree)
+    assert found == [("dirty.json", "PC301")]
+
+
+def test_pool_gives_the_same_findings_as_serial(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    import promptlint.engine as engine_module
+
+    for i in range(40):
+        body = DIRTY if i % 3 == 0 else CLEAN
+        (tmp_path / f"r{i:02}.json").write_text(json.dumps(body), encoding="utf-8")
+    serial, _ = run(tmp_path, cache=False)
+    monkeypatch.setattr(engine_module, "POOL_THRESHOLD", 2)
+    pooled, _ = run(tmp_path, cache=False)
+    assert pooled == serial and len(serial) == 14
