@@ -1,4 +1,4 @@
-"""The command line: check, rule, models."""
+"""The command line: check, tokens, rule, models, config."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Sequence
 
 import click
 
-from . import __version__, checks, docs, registry as registry_module
-from .config import ConfigError, Settings, check_selectors, find_config, load
-from .engine import Engine, PathError
+from . import __version__, baseline as baseline_module, checks, docs, registry as registry_module, result_cache
+from .config import DEFAULT_EXCLUDE, ConfigError, Settings, check_selectors, expand, find_config, load, tomllib
+from .engine import Engine, PathError, discover, display_path
 from .diagnostic import Diagnostic
-from .report import REPORTERS, text
+from .report import REPORTERS, sarif, source, text
 from .tokens.select import MODES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -57,7 +57,11 @@ def cli() -> None:
 @click.option("--tokens", "token_mode", type=click.Choice(MODES), default="offline", show_default=True, help="How to count prefixes near a minimum: offline estimates, or exact counts through count_tokens (sends those prefixes to the API; needs ANTHROPIC_API_KEY).")
 @click.option("--force-exclude", is_flag=True, help="Apply exclude patterns to files named on the command line too (for pre-commit).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors of promptlint itself still exit 2).")
+@click.option("--no-cache", is_flag=True, help="Check every file, even those that were clean and have not changed since.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file instead of stdout.")
+@click.option("--statistics", is_flag=True, help="Print how often each rule fired (count, code, name; tab-separated) instead of the findings.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), metavar="FILE", help="Hide the findings recorded in this baseline file; report only new ones.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record every current finding in this baseline file, and exit 0.")
 def check(
     paths: Sequence[Path],
     output_format: str | None,
@@ -70,9 +74,17 @@ def check(
     token_mode: str,
     force_exclude: bool,
     exit_zero: bool,
+    no_cache: bool,
     output_file: Path | None,
+    statistics: bool,
+    baseline_path: Path | None,
+    write_baseline_path: Path | None,
 ) -> None:
     """Check request files and folders (default: the current folder)."""
+    if baseline_path and write_baseline_path:
+        raise click.UsageError("--baseline and --write-baseline do not go together: --write-baseline records every current finding")
+    if statistics and output_format not in (None, "text", "concise", "full", "json"):
+        raise click.UsageError(f"--statistics prints text, or json with --format json, not {output_format}")
     settings = _settings(config_path, Path.cwd())
     rules = checks.all_rules()
     names = {code: r.name for code, r in rules.items()}
@@ -91,30 +103,126 @@ def check(
         settings.default_model = default_model
     settings.force_exclude = settings.force_exclude or force_exclude
     settings.tokens = token_mode
+    settings.cache = settings.cache and not no_cache
 
+    known: list[baseline_module.Entry] | None = None
+    if baseline_path:
+        try:
+            known = baseline_module.load(baseline_path)
+        except baseline_module.BaselineError as exc:
+            _fail(str(exc))
+
+    targets = list(paths) or [Path(".")]
     try:
         engine = Engine(settings)
-        result = engine.check_paths(list(paths) or [Path(".")])
+        result = _check_with_progress(engine, targets)
     except (PathError, registry_module.RegistryError) as exc:
         _fail(str(exc))
         return
 
+    if write_baseline_path:
+        _write_baseline(write_baseline_path, result, engine)
+        return
+
+    shown, hidden, stale = result.diagnostics, [], []
+    if known is not None:
+        matched = baseline_module.match(result.diagnostics, known)
+        shown, hidden = matched.new, matched.baselined
+        if matched.unused:
+            checked = {display_path(p) for p in discover(targets, settings)}
+            stale = baseline_module.stale(matched.unused, checked)
+
+    human = output_format in (None, "text", "concise", "full")
     if output_format is None:
         output_format = "full" if output_file is None and sys.stdout.isatty() else "concise"
     out = output_file.open("w", encoding="utf-8") if output_file else sys.stdout
     try:
-        REPORTERS[output_format](result.diagnostics, out)
+        if statistics:
+            _write_statistics(shown, out, as_json=output_format == "json")
+        elif output_format == "sarif":
+            sarif.write_sarif(shown, out, suppressed=hidden)  # baselined findings, as suppressed results
+        else:
+            REPORTERS[output_format](shown, out)
     finally:
         if output_file:
             out.close()
     for failure in result.failures:
         click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
+    if stale:
+        _report_stale(stale, baseline_path)
     _notices(engine)
-    if output_format in ("text", "concise", "full"):
-        click.echo(text.summary(result.diagnostics, result.files, len(result.failures)), err=True)
+    if human:
+        summary = text.summary(shown, result.files, len(result.failures))
+        if hidden:
+            summary += f" {len(hidden)} finding{'s' if len(hidden) != 1 else ''} in the baseline not shown."
+        click.echo(summary, err=True)
     if result.failures:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if shown and not exit_zero else EXIT_CLEAN)
+
+
+def _write_baseline(path: Path, result, engine: Engine) -> None:
+    for failure in result.failures:
+        click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
+    _notices(engine)
+    if result.failures:
+        # A baseline without those files' findings would report them all as new later.
+        _fail(f"baseline {path} not written: {len(result.failures)} file{'s' if len(result.failures) != 1 else ''} could not be checked")
+    try:
+        count = baseline_module.write(path, result.diagnostics)
+    except baseline_module.BaselineError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"promptlint: baseline: wrote {count} finding{'s' if count != 1 else ''} from {result.files} file{'s' if result.files != 1 else ''} to {path}",
+        err=True,
+    )
+    sys.exit(EXIT_CLEAN)
+
+
+def _report_stale(stale: Sequence[baseline_module.Entry], path: Path | None) -> None:
+    n = len(stale)
+    click.echo(f"promptlint: baseline: {n} entr{'ies' if n != 1 else 'y'} no longer match (fixed or moved):", err=True)
+    for entry in stale:
+        click.echo(source.printable(f"  {entry.path}: {entry.code} {entry.message}".rstrip()), err=True)
+    click.echo(
+        f"promptlint: baseline: re-run with --write-baseline {path} over the same files to drop "
+        f"{'them' if n != 1 else 'it'}, so the baseline only shrinks",
+        err=True,
+    )
+
+
+def statistics_rows(diagnostics: Sequence[Diagnostic]) -> list[tuple[int, str, str]]:
+    """(count, code, name) per rule that fired, most frequent first, then by code."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for d in diagnostics:
+        counts[d.code] = counts.get(d.code, 0) + 1
+        names.setdefault(d.code, d.name)
+    return sorted(((n, code, names[code]) for code, n in counts.items()), key=lambda row: (-row[0], row[1]))
+
+
+def _write_statistics(diagnostics: Sequence[Diagnostic], out, as_json: bool) -> None:
+    rows = statistics_rows(diagnostics)
+    if as_json:
+        json.dump([{"count": n, "code": code, "name": name} for n, code, name in rows], out, indent=2)
+        out.write("\n")
+        return
+    for n, code, name in rows:
+        out.write(f"{n}\t{code}\t{name}\n")
+
+
+# A run this long on a terminal shows a progress bar on stderr.
+_PROGRESS_FILES = 500
+
+
+def _check_with_progress(engine: Engine, targets: list[Path]):
+    if not sys.stderr.isatty():
+        return engine.check_paths(targets)
+    files = sum(1 for _ in discover(targets, engine.settings))
+    if files < _PROGRESS_FILES:
+        return engine.check_paths(targets)
+    with click.progressbar(length=files, label="checking", file=sys.stderr) as bar:
+        return engine.check_paths(targets, progress=bar.update)
 
 
 def _notices(engine: Engine) -> None:
@@ -188,6 +296,14 @@ def _token_row(a, exact: bool) -> dict:
         "minimum": minimum if prefixes else a.minimum(),
         "prefixes": prefixes,
     }
+
+
+@cli.command("clean")
+def clean_command() -> None:
+    """Remove the result cache (.promptlint_cache) of the project in this folder."""
+    settings = _settings(None, Path.cwd())
+    removed = result_cache.clean(settings.root)
+    click.echo(f"removed {settings.root / result_cache.FOLDER}" if removed else "no result cache here", err=True)
 
 
 @cli.command()
@@ -268,6 +384,111 @@ def models(output_format: str, as_of: dt.datetime | None, config_path: Path | No
         price = " ".join(f"{p[k]:>6g}" if k in p else f"{'-':>6}" for k in ("input", "write_5m", "write_1h", "read"))
         state = row["state"] + (f" {row['since']}" if row["since"] else "")
         click.echo(f"{row['id']:<30} {row['provider']:<9} {minimum:<22} {price}  {state}")
+
+
+@cli.command("config")
+@click.option("--show", is_flag=True, help="Print the effective settings and why each rule is on or off.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
+def config_command(show: bool, output_format: str, config_path: Path | None) -> None:
+    """Show the settings `check` would use here (config file or defaults)."""
+    if not show:
+        raise click.UsageError("give --show")
+    settings = _settings(config_path, Path.cwd())
+    rules = checks.all_rules()
+    names = {code: r.name for code, r in rules.items()}
+    where = display_path(settings.config_path) if settings.config_path else None
+    explicit = _config_keys(settings.config_path)
+    states = rule_states(settings, rules, names, where, explicit)
+    payload = {
+        "config": where,
+        "select": settings.select,
+        "extend-select": settings.extend_select,
+        "ignore": settings.ignore,
+        "per-file-ignores": settings.per_file_ignores,
+        "exclude": settings.exclude,
+        "default-exclude": list(DEFAULT_EXCLUDE),
+        "force-exclude": settings.force_exclude,
+        "severity": {code: sev.value for code, sev in sorted(settings.severity.items())},
+        "default-model": settings.default_model,
+        "safety-margin": settings.safety_margin,
+        "models": settings.models,
+        "rules": states,
+    }
+    if output_format == "json":
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    listed = lambda values: ", ".join(values) if values else "(none)"  # noqa: E731
+    click.echo(f"config: {where or 'defaults (no pyproject.toml with [tool.promptlint] found)'}")
+    click.echo(f"select: {listed(settings.select)}")
+    click.echo(f"extend-select: {listed(settings.extend_select)}")
+    click.echo(f"ignore: {listed(settings.ignore)}")
+    click.echo("per-file-ignores:" + ("" if settings.per_file_ignores else " (none)"))
+    for pattern, selectors in settings.per_file_ignores.items():
+        click.echo(f"  {pattern}: {listed(selectors)}")
+    click.echo(f"exclude: {listed(settings.exclude)} (always excluded: {', '.join(DEFAULT_EXCLUDE)})")
+    click.echo(f"force-exclude: {str(settings.force_exclude).lower()}")
+    click.echo(f"severity: {listed([f'{c} = {v}' for c, v in payload['severity'].items()])}")
+    click.echo(f"default-model: {settings.default_model or '(none)'}")
+    click.echo(f"safety-margin: {settings.safety_margin:g}")
+    click.echo(f"models: {listed([str(m.get('id')) for m in settings.models])}")
+    on = sum(1 for s in states if s["enabled"])
+    click.echo(f"\nrules ({on} of {len(states)} on):")
+    for state in states:
+        extra = f" [severity {state['severity']}]" if state["severity"] != rules[state["code"]].severity.value else ""
+        click.echo(f"  {state['code']}  {'on ' if state['enabled'] else 'off'}  {state['name']:<32} {state['reason']}{extra}")
+
+
+def _config_keys(path: Path | None) -> set[str]:
+    """The keys the config file sets itself (to tell "select = ALL" from the default)."""
+    if path is None:
+        return set()
+    try:
+        return set(tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("promptlint", {}))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):  # already read by load()
+        return set()
+
+
+def rule_states(settings: Settings, rules, names, where: str | None, explicit: set[str]) -> list[dict]:
+    """Each rule: on or off, and why, from the selectors as ``Settings.enabled`` expands them."""
+    codes = list(rules)
+    enabled = settings.enabled(codes, names)  # what the engine runs: the verdict
+    selected = expand(settings.select + settings.extend_select, codes, names)
+    ignored = expand(settings.ignore, codes, names)
+
+    def first(selectors: list[str], code: str) -> str | None:
+        return next((s for s in selectors if code in expand([s], codes, names)), None)
+
+    def origin(key: str) -> str:
+        return f" in {where}" if key in explicit and where else " (the default)" if key not in explicit else ""
+
+    states = []
+    for code, r in rules.items():
+        if code in selected and code in ignored:
+            reason = f"ignored by {first(settings.ignore, code)}{origin('ignore')}"
+        elif code in selected:
+            by = first(settings.select, code)
+            reason = f"selected by {by}{origin('select')}" if by else f"selected by {first(settings.extend_select, code)} via extend-select{origin('extend-select')}"
+        else:
+            reason = f"not selected (select = {', '.join(settings.select) or 'nothing'}{origin('select')})"
+        if (code in enabled) != (code in selected and code not in ignored):  # pragma: no cover - a selector bug
+            reason += " (inconsistent with the engine's selection; please report this)"
+        per_file = [pattern for pattern, sels in settings.per_file_ignores.items() if code in expand(sels, codes, names)]
+        if per_file and code in enabled:
+            reason += "; off in " + ", ".join(
+                f"files not matching {p[1:]}" if p.startswith("!") else f"files matching {p}" for p in per_file
+            )
+        states.append(
+            {
+                "code": code,
+                "name": r.name,
+                "enabled": code in enabled,
+                "reason": reason,
+                "per-file-ignores": per_file,
+                "severity": settings.severity.get(code, r.severity).value,
+            }
+        )
+    return states
 
 
 def main(argv: Sequence[str] | None = None) -> None:

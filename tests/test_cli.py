@@ -190,3 +190,13 @@ def test_named_files_of_other_kinds_are_skipped(project):
     (project / "notes.md").write_text("# notes\n", encoding="utf-8")
     result = invoke("check", "notes.md", "requests/clean.json")
     assert result.exit_code == 0 and "1 file checked" in result.stderr
+
+
+def test_no_cache_and_clean_commands(project):
+    assert invoke("check", "requests/clean.json").exit_code == 0
+    assert (project / ".promptlint_cache" / "CACHEDIR.TAG").is_file()
+    assert invoke("check", "requests/clean.json", "--no-cache").exit_code == 0
+    result = invoke("clean")
+    assert result.exit_code == 0 and "removed" in result.stderr
+    assert not (project / ".promptlint_cache").exists()
+    assert "no result cache" in invoke("clean").stderr
