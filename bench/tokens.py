@@ -17,15 +17,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
-import importlib.util
 import json
 import platform
-import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,57 +31,10 @@ from promptlint.registry import bundled  # noqa: E402
 from promptlint.request import ContentKind  # noqa: E402
 from promptlint.tokens.exact import CtokCounter, available  # noqa: E402
 from promptlint.tokens.heuristic import HeuristicCounter  # noqa: E402
+from tests.ctok_fixtures import fetch_fixtures  # noqa: E402
 
-CTOK = "ctok==1.3.0"
-SDIST = "ctok-1.3.0.tar.gz"
-SDIST_SHA256 = "f41812a6a67aea1422ff742c1b20f2a61f5ea733c74d755b94db88be5c9a930f"
-FIXTURES_IN_SDIST = "ctok-1.3.0/tests/fixtures/"
 DEFAULT_CACHE = ROOT / ".pytest_cache" / "d" / "ctok-1.3.0-fixtures"  # where the tests keep them
 CORPORA = {"udhr": "f", "rosetta": "id", "rosetta_holdout": "id", "multipl_e": "lang"}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def fetch_fixtures(cache_dir: Path) -> Path:
-    target = cache_dir / "fixtures"
-    marker = target / ".sdist-sha256"
-    if marker.is_file() and marker.read_text().strip() == SDIST_SHA256:
-        return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tarball = cache_dir / SDIST
-    if not (tarball.is_file() and _sha256(tarball) == SDIST_SHA256):
-        command = [
-            sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-            "--ignore-requires-python", "--disable-pip-version-check", "-q", CTOK, "-d", str(cache_dir),
-        ]
-        attempts = [command]
-        if importlib.util.find_spec("hatchling") is not None:
-            attempts.insert(0, [*command, "--no-build-isolation"])
-        for attempt in attempts:
-            if subprocess.run(attempt).returncode == 0 and tarball.is_file():
-                break
-        else:
-            sys.exit(f"could not fetch {CTOK} (sdist) with pip")
-        if _sha256(tarball) != SDIST_SHA256:
-            sys.exit(f"{SDIST} from the index does not have the expected sha256 {SDIST_SHA256}")
-    staging = Path(tempfile.mkdtemp(prefix="fixtures-", dir=cache_dir))
-    with tarfile.open(tarball, "r:gz") as archive:
-        for member in archive.getmembers():
-            rest = member.name[len(FIXTURES_IN_SDIST):]
-            if member.isfile() and member.name.startswith(FIXTURES_IN_SDIST) and "/" not in rest:
-                source = archive.extractfile(member)
-                assert source is not None
-                (staging / rest).write_bytes(source.read())
-    (staging / marker.name).write_text(SDIST_SHA256 + "\n")
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
-    return target
 
 
 def mixed_documents(folder: Path, megabytes: float) -> list[tuple[str, dict[str, int]]]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from promptlint.tokens import select
 from promptlint.tokens.heuristic import HeuristicCounter
 
 ROOT = Path(__file__).resolve().parents[1]
+GOLDEN_FIXTURES = ROOT / "tests" / "fixtures" / "golden"
 AS_OF = dt.date(2026, 11, 22)
 
 
@@ -31,6 +33,14 @@ def lint_paths(paths: list[Path], root: Path, **settings: Any) -> list[Diagnosti
     result = engine.check_paths(paths)
     assert not result.failures, result.failures
     return result.diagnostics
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the golden fixtures as the working folder, so paths print relative."""
+    shutil.copytree(GOLDEN_FIXTURES, tmp_path / "requests")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from promptlint import __version__, baseline
 from promptlint.diagnostic import Diagnostic, Severity
 from promptlint.report.fingerprint import fingerprints
 from promptlint.request import Span
-from tests.test_cli import invoke, project  # noqa: F401 - project is a fixture
+from tests.test_cli import invoke
 from tests.test_formats import _insert_line, assert_valid_sarif
 
 AS_OF = ("--as-of", "2026-11-22")

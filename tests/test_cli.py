@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,17 +14,8 @@ from click.testing import CliRunner
 from promptlint.cli import cli
 from tests.conftest import ROOT
 
-FIXTURES = ROOT / "tests" / "fixtures" / "golden"
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("PROMPTLINT_UPDATE_GOLDEN") == "1"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the golden fixtures as the working folder, so paths print relative."""
-    shutil.copytree(FIXTURES, tmp_path / "requests")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def invoke(*args: str):

@@ -10,7 +10,7 @@ import pytest
 from promptlint import checks
 from promptlint.config import load
 from promptlint.engine import Engine
-from tests.test_cli import _config, invoke, project  # noqa: F401 - project is a fixture
+from tests.test_cli import _config, invoke
 
 RULES = checks.all_rules()
 NAMES = {code: r.name for code, r in RULES.items()}

@@ -15,7 +15,7 @@ from promptlint.diagnostic import Diagnostic, Fix, Severity
 from promptlint.report import REPORTERS, full, sarif
 from promptlint.report.fingerprint import fingerprints
 from promptlint.request import Span
-from tests.test_cli import golden, invoke, project  # noqa: F401 - project is a fixture
+from tests.test_cli import golden, invoke
 
 # In CI the checkout sits beside ../shared, which holds the schema; it is not vendored.
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared/data/sarif-schema-2.1.0.json"
