@@ -204,7 +204,10 @@ class Engine:
                 yield Analysis(request, self.context)
 
     def check_file(self, path: Path, shown: str) -> list[Diagnostic]:
-        parsed = self.parse(path, shown)
+        return self.suppress(self.check_parsed(self.parse(path, shown)), path)
+
+    def check_parsed(self, parsed: Parsed) -> list[Diagnostic]:
+        """What a front-end produced, checked: parse errors, lone requests, request sets."""
         diagnostics = [self._parse_error(e) for e in parsed.errors] if "PL001" in self.enabled else []
         in_sets = {id(r) for s in parsed.sets for r in s.requests}
         for request in parsed.requests:
@@ -212,7 +215,7 @@ class Engine:
                 diagnostics.extend(self.check_request(Analysis(request, self.context)))
         for members in parsed.sets:
             diagnostics.extend(self.check_set(members))
-        return self.suppress(diagnostics, path)
+        return diagnostics
 
     def parse(self, path: Path, shown: str) -> Parsed:
         return FRONTENDS[path.suffix](path, shown, self.context.registry)
