@@ -9,11 +9,27 @@ the command line; ``promptlint.testing`` captures what an app's SDK client reall
     diagnostics = check_paths(["prompts/"])
 """
 
-__version__ = "0.1.0"  # before the imports below: engine and cli import it from here
+__version__ = "0.1.0"
 
-from .api import CheckFailed, check_paths, check_request, check_requests
-from .config import ConfigError
-from .diagnostic import Diagnostic, Severity
+# Imported on first use, so that the command line (and `import promptlint` in a user's
+# conftest) does not pay for the whole API at start-up.
+_EXPORTS = {
+    "CheckFailed": "api",
+    "check_paths": "api",
+    "check_request": "api",
+    "check_requests": "api",
+    "ConfigError": "config",
+    "Diagnostic": "diagnostic",
+    "Severity": "diagnostic",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'promptlint' has no attribute {name!r}")
 
 __all__ = [
     "CheckFailed",

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from jsonschema import Draft202012Validator
-
 from .diagnostic import Severity
 
 try:
@@ -211,6 +209,8 @@ def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> S
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     table = data.get("tool", {}).get("promptlint", {})
     where = f"{path} [tool.promptlint]"
+    from jsonschema import Draft202012Validator  # only when there is a config to validate
+
     error = next(iter(sorted(Draft202012Validator(SCHEMA).iter_errors(table), key=lambda e: list(map(str, e.path)))), None)
     if error is not None:
         key = ".".join(str(p) for p in error.absolute_path)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -162,6 +161,8 @@ class Engine:
             for path in files:
                 yield self.check_one(path)
             return
+        from concurrent.futures import ProcessPoolExecutor  # only large runs pay for it
+
         chunk = max(1, len(files) // (workers * 8))
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
             yield from pool.map(_check_in_worker, files, chunksize=chunk)

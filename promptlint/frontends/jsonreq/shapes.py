@@ -15,7 +15,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator
 
 _SCHEMAS = {
     "anthropic": "anthropic_messages.json",
@@ -37,12 +36,14 @@ Problem = tuple[tuple, str]  # (path inside the body, message)
 
 class _Shape:
     def __init__(self, provider: str) -> None:
+        from jsonschema import Draft202012Validator  # imported with the first request to validate
+
         text = resources.files(__package__).joinpath("schemas", _SCHEMAS[provider]).read_text(encoding="utf-8")
         schema = json.loads(text)
         self.provider = provider
         self.whole = Draft202012Validator(schema)
         # Top-level arrays whose items are a named definition: validated element by element.
-        self.parts: dict[str, Draft202012Validator] = {}
+        self.parts: dict[str, Any] = {}
         for name, prop in schema.get("properties", {}).items():
             ref = prop.get("items", {}).get("$ref") if isinstance(prop, dict) else None
             if isinstance(ref, str) and ref.startswith("#/$defs/"):
@@ -61,7 +62,7 @@ class _Shape:
         found.sort(key=lambda p: (len(p[0]), list(map(str, p[0]))))
         return found[:MAX_PROBLEMS]
 
-    def _cached(self, part: str, instance: Any, validator: Draft202012Validator) -> list[Problem]:
+    def _cached(self, part: str, instance: Any, validator: Any) -> list[Problem]:
         # Tool definitions are templates, the same on every request: keyed as written.
         keyed = instance if part in _TEMPLATES else _skeleton(instance)
         key = (self.provider, part, json.dumps(keyed, ensure_ascii=False))
@@ -87,7 +88,7 @@ def _sub(schema: dict, ref: str) -> dict:
     return {k: v for k, v in schema.items() if k in ("$schema", "$id", "$defs")} | {"$ref": ref}
 
 
-def _validate(validator: Draft202012Validator, instance: Any) -> Iterator[Problem]:
+def _validate(validator: Any, instance: Any) -> Iterator[Problem]:
     if validator.is_valid(instance):
         return
     for error in validator.iter_errors(instance):
