@@ -52,6 +52,9 @@ class Diagnostic:
     fix: Fix | None = None
     # Extra machine-readable facts (token band, minimum, model), for json output.
     data: dict = field(default_factory=dict, compare=False, hash=False)
+    # What makes two findings in a request set the same, when the message quotes a value
+    # that differs between requests (a timestamp, an id); None: the message itself.
+    same_as: str | None = field(default=None, compare=False, hash=False)
 
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.span.column, self.code, self.message)

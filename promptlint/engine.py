@@ -7,6 +7,7 @@ that file while the other files are still checked.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -238,7 +239,9 @@ class Engine:
         repeats: dict[tuple[str, str], list[int]] = {}
         for request in members.requests:
             for diagnostic in self.check_request(Analysis(request, self.context)):
-                key = (diagnostic.code, diagnostic.message)
+                # A rule may say what makes two findings the same when the message quotes a
+                # value that differs from request to request (a timestamp, an id).
+                key = (diagnostic.code, diagnostic.same_as or diagnostic.message)
                 if key in first:
                     repeats[key].append(diagnostic.span.line)
                 else:
@@ -249,13 +252,11 @@ class Engine:
             lines = repeats[key]
             if lines:
                 shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
-                note = f"the same in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (lines {shown})"
+                what = "the same kind of value" if diagnostic.same_as else "the same"
+                note = f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (lines {shown})"
                 note = f"{diagnostic.note}; {note}" if diagnostic.note else note
                 data = dict(diagnostic.data, repeated_on_lines=lines)
-                diagnostic = Diagnostic(
-                    diagnostic.code, diagnostic.name, diagnostic.severity, diagnostic.message,
-                    diagnostic.span, note, diagnostic.fix, data,
-                )
+                diagnostic = dataclasses.replace(diagnostic, note=note, data=data)
             out.append(diagnostic)
         return out
 
@@ -268,7 +269,7 @@ class Engine:
     def _diagnostic(self, rule: Rule, finding: Finding) -> Diagnostic:
         severity = self.settings.severity.get(rule.code) or finding.severity or rule.severity
         return Diagnostic(
-            rule.code, rule.name, severity, finding.message, finding.span, finding.note, finding.fix, finding.data
+            rule.code, rule.name, severity, finding.message, finding.span, finding.note, finding.fix, finding.data, finding.same_as
         )
 
     def _parse_error(self, error: ParseError) -> Diagnostic:

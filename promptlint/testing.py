@@ -298,7 +298,7 @@ def format_diagnostics(diagnostics: Iterable[Diagnostic], count: int | None = No
 
 
 # The note the engine adds to a finding repeated across a set; said above in our own words.
-_REPEAT_NOTE = re.compile(r"(?:^|; )the same in \d+ more requests? of this file \(lines [^)]*\)$")
+_REPEAT_NOTE = re.compile(r"(?:^|; )the same(?: kind of value)? in \d+ more requests? of this file \(lines [^)]*\)$")
 
 
 # -- routing and canned responses -------------------------------------------------

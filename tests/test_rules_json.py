@@ -309,3 +309,13 @@ def test_model_overrides_reject_unknown_keys(lint, tmp_path):
 
     with pytest.raises(ConfigError, match="retird"):
         load(config, rules, {c: r.name for c, r in rules.items()})
+
+
+def test_a_timestamp_rendered_into_every_request_is_one_finding(lint):
+    records = tuple(
+        {"timestamp": f"2026-11-21T10:00:{i:02d}Z", "request": anthropic([text_block(f"Current time: 2026-11-21 10:00:{i:02d}. " + LONG_PROSE)])}
+        for i in range(12)
+    )
+    found = lint(records, name="log.jsonl")
+    assert codes(found) == ["PC101"]
+    assert "the same kind of value in 11 more requests" in found[0].note

@@ -25,6 +25,7 @@ class Finding:
     fix: Fix | None = None
     severity: Severity | None = None  # when the rule's severity depends on the case
     data: dict = field(default_factory=dict)
+    same_as: str | None = None  # see Diagnostic.same_as
 
 
 @dataclass(frozen=True)

@@ -91,11 +91,13 @@ def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
         if a.request.origin != "json" or block.section is Section.MESSAGES:
             continue
         for value, label in volatile_shapes(block.text.known_text()):
+            where = _where(a, index, block)
             yield Finding(
                 block.span,
-                f"{_where(a, index, block)} carries {label} ({_excerpt(value)}): if it is rendered per request, "
+                f"{where} carries {label} ({_excerpt(value)}): if it is rendered per request, "
                 "the prefix changes with it and the cache is written again instead of read",
                 fix=_FIX,
+                same_as=f"{where}: {label}",
             )
             break
 
