@@ -276,7 +276,7 @@ def _token_row(a, exact: bool) -> dict:
     prefixes = []
     minimum = None
     for number, end, automatic in ends:
-        estimate, minimum, verdict = a.judge_prefix(end, exact=exact)
+        estimate, minimum, verdict = a.judge_prefix(end, exact=exact, precise=True)
         prefixes.append(
             {
                 "breakpoint": number,

@@ -9,6 +9,7 @@ are computed here, lazily, and cached on the analysis.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -184,16 +185,23 @@ class Analysis:
     def margin(self) -> float:
         return max(self.ctx.safety_margin, self.family.never_certain_within)
 
-    def judge_prefix(self, end: int, exact: bool = False) -> tuple[Estimate, int | None, Verdict]:
+    def judge_prefix(self, end: int, exact: bool = False, precise: bool = False) -> tuple[Estimate, int | None, Verdict]:
         """Count the prefix through block ``end`` and compare it with the minimum.
 
+        Most prefixes are far above their minimum: the widest band any content could have
+        settles those from character counts alone, and only the rest are counted closely
+        (``precise`` asks for the close count whatever, for a number that will be shown).
         With --tokens api, a prefix the offline band cannot settle (or, with ``exact``,
         every prefix) is counted by count_tokens; an exact count inside the safety margin
         still settles nothing. With no minimum (unknown model, or one whose minimum is not
         documented) only a prefix above every minimum the provider's models have is settled.
         """
-        estimate = self.prefix_estimate(end)
         minimum = self.minimum()
+        if minimum is not None and not (precise or exact):
+            rough = self.rough_estimate(end)
+            if rough is not None and judge(rough, minimum, self.margin()) is Verdict.ABOVE:
+                return rough, minimum, Verdict.ABOVE
+        estimate = self.prefix_estimate(end)
         if minimum is not None:
             verdict = judge(estimate, minimum, self.margin())
             if self.ctx.api is not None and (exact or verdict is Verdict.UNCERTAIN):
@@ -205,6 +213,25 @@ class Analysis:
         if known and judge(estimate, known[-1], self.margin()) is Verdict.ABOVE:
             return estimate, None, Verdict.ABOVE
         return estimate, None, Verdict.UNCERTAIN
+
+    def rough_estimate(self, end: int) -> Estimate | None:
+        """The widest band of the prefix through ``end``, from its length alone.
+
+        Every content kind's chars-per-token range lies within the family's extremes, so
+        this band contains the close one; it needs no classification. Only for ASCII text
+        (other scripts can leave a count unsettled) and for families with measured bands.
+        """
+        cpt = self.family.cpt
+        if not cpt:
+            return None
+        chars = 0
+        for block in self.request.blocks[: end + 1]:
+            text = block.text.known_text()
+            if not text.isascii():
+                return None
+            chars += len(text)
+        low = int(chars / max(band[2] for band in cpt.values()))
+        return Estimate(low, low, math.inf, self.ctx.counter.name)
 
     def api_estimate(self, end: int) -> Estimate | None:
         """The count_tokens count of the prefix through block ``end``, if it can be had."""

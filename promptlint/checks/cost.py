@@ -39,7 +39,7 @@ def uncached_static_prefix(a: Analysis) -> Iterator[Finding]:
     end = _static_prefix_end(a)
     if end is None:
         return
-    estimate, minimum, verdict = a.judge_prefix(end)
+    estimate, minimum, verdict = a.judge_prefix(end, precise=True)  # its band is printed
     if verdict is not Verdict.ABOVE or minimum is None:
         return
     block = a.request.blocks[end]
