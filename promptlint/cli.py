@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import click
 
-from . import __version__, baseline as baseline_module, checks, docs, registry as registry_module, result_cache
+from . import __version__, baseline as baseline_module, checks, docs, fixes, registry as registry_module, result_cache
 from .config import DEFAULT_EXCLUDE, ConfigError, Settings, check_selectors, expand, find_config, load, tomllib
 from .engine import Engine, PathError, discover, display_path
 from .diagnostic import Diagnostic
@@ -62,6 +63,10 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Print how often each rule fired (count, code, name; tab-separated) instead of the findings.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), metavar="FILE", help="Hide the findings recorded in this baseline file; report only new ones.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record every current finding in this baseline file, and exit 0.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write the fixed files; report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too (with --fix or --diff), and count them as fixable.")
+@click.option("--diff", is_flag=True, help="Print what --fix would change as unified diffs, and write nothing; exit 1 if there is any.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix, exit 1 when anything was fixed, even if nothing remains.")
 def check(
     paths: Sequence[Path],
     output_format: str | None,
@@ -79,10 +84,18 @@ def check(
     statistics: bool,
     baseline_path: Path | None,
     write_baseline_path: Path | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    exit_non_zero_on_fix: bool,
 ) -> None:
     """Check request files and folders (default: the current folder)."""
     if baseline_path and write_baseline_path:
         raise click.UsageError("--baseline and --write-baseline do not go together: --write-baseline records every current finding")
+    if write_baseline_path and (fix or diff):
+        raise click.UsageError(f"{'--diff' if diff else '--fix'} and --write-baseline do not go together: fix first, then record what remains")
+    if diff and statistics:
+        raise click.UsageError("--diff prints the fixes, not statistics")
     if statistics and output_format not in (None, "text", "concise", "full", "json"):
         raise click.UsageError(f"--statistics prints text, or json with --format json, not {output_format}")
     settings = _settings(config_path, Path.cwd())
@@ -124,6 +137,17 @@ def check(
         _write_baseline(write_baseline_path, result, engine)
         return
 
+    fixing: _Fixing | None = None
+    if diff:
+        fixing = _Fixing()
+        candidates = _fixable(result.diagnostics, known)
+        _fix_pass(candidates, unsafe_fixes, fixing, write=False)
+        hidden_unsafe = sum(1 for d in candidates if fixes.hidden_unsafe(d, unsafe_fixes))
+        _finish_diff(fixing, result, engine, output_file, hidden_unsafe, exit_zero)
+        return
+    if fix:
+        engine, result, fixing = _fix_passes(engine, result, targets, known, unsafe_fixes)
+
     shown, hidden, stale = result.diagnostics, [], []
     if known is not None:
         matched = baseline_module.match(result.diagnostics, known)
@@ -140,7 +164,11 @@ def check(
         if statistics:
             _write_statistics(shown, out, as_json=output_format == "json")
         elif output_format == "sarif":
-            sarif.write_sarif(shown, out, suppressed=hidden)  # baselined findings, as suppressed results
+            # Baselined findings and those a `# promptlint: ignore` comment silenced, as suppressed results.
+            silenced = sorted([*hidden, *result.suppressed], key=lambda s: getattr(s, "diagnostic", s).sort_key())
+            sarif.write_sarif(shown, out, suppressed=silenced)
+        elif human:
+            REPORTERS[output_format](shown, out, unsafe_fixes=unsafe_fixes)  # type: ignore[call-arg]
         else:
             REPORTERS[output_format](shown, out)
     finally:
@@ -151,14 +179,164 @@ def check(
     if stale:
         _report_stale(stale, baseline_path)
     _notices(engine)
+    if fixing is not None:
+        _report_fixing(fixing)
+        line = _fix_summary(fixing.fixed, sum(1 for d in shown if fixes.hidden_unsafe(d, unsafe_fixes)), applied=True)
+        if line:
+            click.echo(line, err=True)  # on stderr in every format: the files changed
     if human:
         summary = text.summary(shown, result.files, len(result.failures))
         if hidden:
             summary += f" {len(hidden)} finding{'s' if len(hidden) != 1 else ''} in the baseline not shown."
         click.echo(summary, err=True)
+        hint = _fixable_hint(shown, unsafe_fixes) if fixing is None else None
+        if hint:
+            click.echo(hint, err=True)
+    if result.failures or (fixing is not None and fixing.errors):
+        sys.exit(EXIT_ERROR)
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
+    if exit_non_zero_on_fix and fixing is not None and fixing.fixed:
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_FINDINGS if shown else EXIT_CLEAN)
+
+
+# -- fixes -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Fixing:
+    """What --fix or --diff did: how many findings it fixed, the diffs, and what went wrong."""
+
+    fixed: int = 0  # findings whose fix was applied (or would be, with --diff)
+    diffs: list[str] = field(default_factory=list)  # --diff
+    warnings: list[str] = field(default_factory=list)  # fixes left out; the run goes on
+    errors: list[str] = field(default_factory=list)  # files that could not be written: exit 2
+
+
+def _fixable(diagnostics: Sequence[Diagnostic], known) -> Sequence[Diagnostic]:
+    """The findings fixes may touch: baselined ones are suppressed, and (like Ruff's noqa'd
+    lines) not fixed."""
+    return baseline_module.match(diagnostics, known).new if known is not None else diagnostics
+
+
+def _fix_passes(engine: Engine, result, targets: list[Path], known, unsafe: bool):
+    """--fix: fix and write, check again, and repeat while fixes apply (at most MAX_PASSES).
+
+    Each check after a write is a whole new run with a fresh engine (front-ends keep what
+    they parsed, and a finding may sit in a file other than the one whose check found
+    it), so what is reported is what a run on the fixed tree reports. With the result
+    cache, that run reads only the fixed files and those that had findings; the cache
+    learns the fixed files' new state then, never from the run before the fix.
+    """
+    fixing = _Fixing()
+    for _ in range(fixes.MAX_PASSES):
+        if not _fix_pass(_fixable(result.diagnostics, known), unsafe, fixing, write=True):
+            break
+        notices = engine.context.notices
+        engine = Engine(engine.settings)
+        engine.context.notices.update(notices)
+        result = _check_with_progress(engine, targets)
+    fixing.warnings = list(dict.fromkeys(fixing.warnings))  # a later pass may meet the same fix again
+    return engine, result, fixing
+
+
+def _fix_pass(diagnostics: Sequence[Diagnostic], unsafe: bool, fixing: _Fixing, write: bool) -> int:
+    """One pass over the files that have applicable fixes: write each fixed file, or keep its
+    diff (--diff: one pass only, since nothing is written to check again). How many files changed."""
+    changed = 0
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        by_file.setdefault(d.span.path, []).append(d)
+    for shown_path in sorted(by_file):
+        found = by_file[shown_path]
+        if not any(fixes.applicable(d, unsafe) for d in found):
+            continue
+        path = Path(shown_path)  # reports name files relative to the working folder, or as given
+        try:
+            original = fixes.read_source(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            fixing.warnings.append(f"{shown_path}: fixes not applied: the file cannot be read as UTF-8 text ({exc})")
+            continue
+        text, applied = fixes.apply_fixes(original.text, found, unsafe, path=shown_path, warnings=fixing.warnings)
+        if text == original.text:
+            continue
+        if not write:
+            fixing.diffs.append(fixes.unified_diff(original.text, text, shown_path))
+            fixing.fixed += len(applied)
+            changed += 1
+            continue
+        try:
+            fixes.write_atomic(path, original.encode(text))
+        except OSError as exc:
+            fixing.errors.append(f"could not write the fixes to {shown_path}: {exc}")
+            continue
+        fixing.fixed += len(applied)
+        changed += 1
+    return changed
+
+
+def _report_fixing(fixing: _Fixing) -> None:
+    for warning in fixing.warnings:
+        click.echo(source.printable(f"promptlint: warning: {warning}"), err=True)
+    for error in fixing.errors:
+        click.echo(source.printable(f"promptlint: error: {error}"), err=True)
+
+
+def _finish_diff(fixing: _Fixing, result, engine: Engine, output_file: Path | None, hidden_unsafe: int, exit_zero: bool) -> None:
+    """--diff: the diffs on stdout (or the output file), the count on stderr; exit 1 if any."""
+    out = output_file.open("w", encoding="utf-8", newline="") if output_file else sys.stdout
+    try:
+        for diff in fixing.diffs:
+            out.write(diff)
+        out.flush()
+    finally:
+        if output_file:
+            out.close()
+    for failure in result.failures:
+        click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
+    _notices(engine)
+    _report_fixing(fixing)
+    line = _fix_summary(fixing.fixed, hidden_unsafe, applied=False)
+    if line:
+        click.echo(line, err=True)
     if result.failures:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if shown and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if fixing.diffs and not exit_zero else EXIT_CLEAN)
+
+
+def _problems(n: int) -> str:
+    return f"{n} problem{'s' if n != 1 else ''}"
+
+
+def _fixes(n: int) -> str:
+    return f"{n} fix{'es' if n != 1 else ''}"
+
+
+def _fix_summary(fixed: int, hidden_unsafe: int, applied: bool) -> str | None:
+    """Ruff's line after --fix (applied) or --diff: what was fixed, and what --unsafe-fixes would add."""
+    if hidden_unsafe:
+        if fixed:
+            more = f"{hidden_unsafe} more fix{'es' if hidden_unsafe != 1 else ''}"
+            return f"{'Fixed' if applied else 'Would fix'} {_problems(fixed)} ({more} available with --unsafe-fixes)."
+        return f"{'No problems fixed' if applied else 'No problems would be fixed'} ({_fixes(hidden_unsafe)} available with --unsafe-fixes)."
+    if fixed:
+        return f"{'Fixed' if applied else 'Would fix'} {_problems(fixed)}."
+    return None
+
+
+def _fixable_hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str | None:
+    """Ruff's ``[*] N fixable with the --fix option.``, and how many --unsafe-fixes would add."""
+    fixable = sum(1 for d in diagnostics if fixes.applicable(d, unsafe))
+    hidden = sum(1 for d in diagnostics if fixes.hidden_unsafe(d, unsafe))
+    extra = f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the --unsafe-fixes option"
+    if fixable and hidden:
+        return f"[*] {fixable} fixable with the --fix option ({extra})."
+    if fixable:
+        return f"[*] {fixable} fixable with the --fix option."
+    if hidden:
+        return f"No fixes available ({extra})."
+    return None
 
 
 def _write_baseline(path: Path, result, engine: Engine) -> None:

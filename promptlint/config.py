@@ -34,6 +34,18 @@ SCHEMA: dict[str, Any] = {
             "additionalProperties": {"enum": ["error", "warning", "info"]},
         },
         "default-model": {"type": "string"},
+        "python": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                # Python files larger than this are skipped with an info diagnostic (PL005).
+                "max-file-size": {"type": "integer", "minimum": 1},
+                # Extra calls, by qualified name, whose value changes between requests.
+                "volatile-sources": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z_][\\w.]*$"}},
+                # Extra calls whose items come in an order that is not fixed.
+                "unordered-sources": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z_][\\w.]*$"}},
+            },
+        },
         "safety-margin": {"type": "number", "minimum": 0, "maximum": 0.9},
         "models": {
             "type": "array",
@@ -106,6 +118,10 @@ class Settings:
     tokens: str = "offline"
     # Remember clean files between runs (--no-cache turns it off).
     cache: bool = True
+    # Python front-end: the size above which a file is skipped, and extra sources of holes.
+    max_python_file_size: int = 2 << 20
+    volatile_sources: list[str] = field(default_factory=list)
+    unordered_sources: list[str] = field(default_factory=list)
 
     def enabled(self, codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
         """Codes the selection turns on, out of ``codes`` (with ``names`` code → name)."""
@@ -238,4 +254,7 @@ def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> S
         default_model=table.get("default-model"),
         safety_margin=float(table.get("safety-margin", SAFETY_MARGIN)),
         models=list(table.get("models", [])),
+        max_python_file_size=int(table.get("python", {}).get("max-file-size", 2 << 20)),
+        volatile_sources=list(table.get("python", {}).get("volatile-sources", [])),
+        unordered_sources=list(table.get("python", {}).get("unordered-sources", [])),
     )

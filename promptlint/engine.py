@@ -8,19 +8,20 @@ that file while the other files are still checked.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import __version__, checks, registry as registry_module
+from . import __version__, checks, registry as registry_module, suppression
 from .checks import Finding, Rule
 from .checks.analysis import Analysis, Context
 from .config import DEFAULT_EXCLUDE, Settings
 from .diagnostic import Diagnostic
 from .frontends import ParseError, Parsed, jsonreq
-from .request import RequestSet
+from .request import RequestSet, Span
 from .result_cache import ResultCache, settings_key
 from .tokens import select
 
@@ -30,8 +31,10 @@ POOL_THRESHOLD = 128
 POOL_BYTES = 16 << 20
 _MAX_WORKERS = 8
 
-# The front-end that reads each kind of file.
-FRONTENDS = {".json": jsonreq.read_json, ".jsonl": jsonreq.read_jsonl}
+# The front-end that reads each kind of file (Python's is made per engine: it keeps the
+# run's parsed modules, and importing libcst is paid only when a .py file is read).
+# None: the engine's own Python front-end.
+FRONTENDS = {".json": jsonreq.read_json, ".jsonl": jsonreq.read_jsonl, ".py": None}
 SUFFIXES = tuple(FRONTENDS)
 
 
@@ -47,13 +50,25 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failures: list[FileFailure] = field(default_factory=list)
     files: int = 0
+    # Findings an inline `# promptlint: ignore` silenced, for SARIF's suppressed results.
+    suppressed: list[suppression.Suppressed] = field(default_factory=list)
 
 
 class PathError(Exception):
     pass
 
 
-Checked = tuple[Path, list[Diagnostic], "FileFailure | None", set[str]]
+@dataclass
+class Checked:
+    """One file's outcome, as a worker process returns it."""
+
+    path: Path
+    diagnostics: list[Diagnostic]
+    failure: FileFailure | None
+    notices: set[str]
+    suppressed: list[suppression.Suppressed]
+    facts: object = None  # what run-level rules need (the Python front-end's FileFacts)
+    depends: list[Path] = field(default_factory=list)
 
 
 def discover(paths: Iterable[Path], settings: Settings) -> Iterator[Path]:
@@ -131,6 +146,9 @@ class Engine:
         )
         if notice:
             self.context.notices.add(notice)
+        self.suppressed: list[suppression.Suppressed] = []  # the current file's, see suppress()
+        self._parsed: Parsed | None = None  # the current file's, see check_one()
+        self._python = None
 
     def check_paths(self, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> Result:
         """Check every file; files clean last time and unchanged since are not read again."""
@@ -138,21 +156,30 @@ class Engine:
         cache = ResultCache(self.settings.root, self.cache_key()) if self.settings.cache else None
         todo = [p for p in files if cache is None or not cache.is_clean(p)]
         result = Result(files=len(files))
-        for path, diagnostics, failure, notices in self._run(todo):
-            self.context.notices.update(notices)
+        facts = [cache.facts(p) for p in files if cache is not None and p not in set(todo)] if cache is not None else []
+        for checked in self._run(todo):
+            path, diagnostics, failure, suppressed = checked.path, checked.diagnostics, checked.failure, checked.suppressed
+            self.context.notices.update(checked.notices)
             if failure is not None:
                 result.failures.append(failure)
             result.diagnostics.extend(diagnostics)
+            result.suppressed.extend(suppressed)
+            facts.append(checked.facts)
             if cache is not None:
-                if diagnostics or failure is not None:
+                # A file with silenced findings is read again: SARIF lists them as suppressed.
+                if diagnostics or suppressed or failure is not None:
                     cache.forget(path)
                 else:
-                    cache.mark_clean(path)
+                    cache.mark_clean(path, checked.depends, _facts_record(checked.facts))
             if progress:
                 progress(1)
         if cache is not None:
             cache.save()
+        result.diagnostics.extend(self._run_findings(facts))
+        # A value born in one module can reach requests made in several: one finding each.
+        result.diagnostics = list(dict.fromkeys(result.diagnostics))
         result.diagnostics.sort(key=Diagnostic.sort_key)
+        result.suppressed.sort(key=lambda s: s.diagnostic.sort_key())
         return result
 
     def _run(self, files: list[Path]) -> Iterator[Checked]:
@@ -169,15 +196,35 @@ class Engine:
             yield from pool.map(_check_in_worker, files, chunksize=chunk)
 
     def check_one(self, path: Path) -> Checked:
-        """(path, diagnostics, failure, notices) for one file; a failure never escapes."""
+        """One file's diagnostics, notices and facts; a failure never escapes."""
         shown = display_path(path)
         before = set(self.context.notices)
+        self.suppressed = []
+        self._parsed = None
         try:
             diagnostics, failure = self.check_file(path, shown), None
         except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
             diagnostics = []
             failure = FileFailure(shown, f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=-3))
-        return path, diagnostics, failure, self.context.notices - before
+        suppressed, self.suppressed = self.suppressed, []
+        parsed, self._parsed = self._parsed, None
+        facts = parsed.facts if parsed is not None else None
+        depends = parsed.depends if parsed is not None else []
+        return Checked(path, diagnostics, failure, self.context.notices - before, suppressed, facts, depends)
+
+    def _run_findings(self, facts: list) -> list[Diagnostic]:
+        """Findings about the run as a whole: PC501, caching nobody reads the usage of."""
+        if "PC501" not in self.enabled:
+            return []
+        facts = [f for f in facts if f is not None]
+        if any(f.reads_usage for f in facts):
+            return []
+        sites = sorted({s for f in facts for s in f.caching_sites}, key=lambda s: (s.path, s.line, s.column))
+        if not sites:
+            return []
+        from .checks import observability
+
+        return [self._diagnostic(self.rules["PC501"], observability.unobserved(sites[0], len(sites)))]
 
     def cache_key(self) -> str:
         """Everything that decides what a file reports, for the result cache."""
@@ -206,7 +253,11 @@ class Engine:
                 yield Analysis(request, self.context)
 
     def check_file(self, path: Path, shown: str) -> list[Diagnostic]:
-        return self.suppress(self.check_parsed(self.parse(path, shown)), path)
+        parsed = self._parsed = self.parse(path, shown)
+        diagnostics = self.check_parsed(parsed)
+        if parsed.skipped and "PL005" in self.enabled:
+            diagnostics.append(self._diagnostic(self.rules["PL005"], Finding(Span(shown, 1, 1), f"not checked: {parsed.skipped}")))
+        return self.suppress(diagnostics, path)
 
     def check_parsed(self, parsed: Parsed) -> list[Diagnostic]:
         """What a front-end produced, checked: parse errors, lone requests, request sets."""
@@ -220,7 +271,20 @@ class Engine:
         return diagnostics
 
     def parse(self, path: Path, shown: str) -> Parsed:
-        return FRONTENDS[path.suffix](path, shown, self.context.registry)
+        reader = FRONTENDS[path.suffix]
+        if reader is None:
+            return self.python.read(path, shown)
+        return reader(path, shown, self.context.registry)
+
+    @property
+    def python(self):
+        """The Python front-end, made on first use."""
+        if self._python is None:
+            from .frontends.python import PythonFrontend
+
+            s = self.settings
+            self._python = PythonFrontend(s.root, self.context.registry, s.max_python_file_size, s.volatile_sources, s.unordered_sources)
+        return self._python
 
     def check_request(self, analysis: Analysis) -> list[Diagnostic]:
         out = []
@@ -261,10 +325,21 @@ class Engine:
         return out
 
     def suppress(self, diagnostics: list[Diagnostic], path: Path) -> list[Diagnostic]:
-        if not self.settings.per_file_ignores:
-            return diagnostics
-        ignored = self.settings.ignored_for(relative(path, self.settings.root), self.rules, self.names)
-        return [d for d in diagnostics if d.code not in ignored]
+        """Drop what per-file-ignores and, in Python files, `# promptlint: ignore` comments silence.
+
+        Silenced findings of comments go to ``self.suppressed``; unused comments are PL004.
+        """
+        ignored: set[str] = set()
+        if self.settings.per_file_ignores:
+            ignored = self.settings.ignored_for(relative(path, self.settings.root), self.rules, self.names)
+            diagnostics = [d for d in diagnostics if d.code not in ignored]
+        if path.suffix == ".py":
+            report = functools.partial(self._diagnostic, self.rules[suppression.CODE])
+            active = self.enabled - ignored
+            outcome = suppression.apply_file(path, display_path(path), diagnostics, active=active, names=self.names, report=report)
+            self.suppressed.extend(outcome.suppressed)
+            diagnostics = outcome.kept
+        return diagnostics
 
     def _diagnostic(self, rule: Rule, finding: Finding) -> Diagnostic:
         severity = self.settings.severity.get(rule.code) or finding.severity or rule.severity
@@ -299,3 +374,11 @@ def _start_worker(settings: Settings) -> None:
 def _check_in_worker(path: Path) -> Checked:
     assert _worker is not None
     return _worker.check_one(path)
+
+
+def _facts_record(facts: object) -> dict | None:
+    """A file's facts as the result cache keeps them (PC501 needs them from clean files too)."""
+    if facts is None:
+        return None
+    sites = [[s.path, s.line, s.column] for s in facts.caching_sites]  # type: ignore[attr-defined]
+    return {"reads_usage": facts.reads_usage, "caching_sites": sites}  # type: ignore[attr-defined]

@@ -60,6 +60,11 @@ class Hole:
     kind: HoleKind
     label: str  # what produced it, e.g. "datetime.now()"
     origin: Span | None = None
+    # A stand-in of the value's size when only its bytes or order vary (a timestamp, a set
+    # of known items, unsorted JSON of a known dict): sizes count it; None: size unknown.
+    sample: str | None = None
+    # A safe repair the front-end can offer: insert ``text`` at (line, column), 1-based.
+    insert: tuple[int, int, str] | None = None
 
 
 Piece = Union[str, Hole]
@@ -89,6 +94,20 @@ class Text:
     def known_text(self) -> str:
         """The literal pieces joined; holes contribute nothing."""
         return "".join(self.literal_parts())
+
+    def sized_text(self) -> tuple[str, bool]:
+        """Text to measure (holes by their samples), and whether every hole had one."""
+        if self.is_static:
+            return self.known_text(), True
+        parts, bounded = [], True
+        for piece in self.pieces:
+            if isinstance(piece, str):
+                parts.append(piece)
+            elif piece.sample is not None:
+                parts.append(piece.sample)
+            else:
+                bounded = False
+        return "".join(parts), bounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +161,27 @@ class ShapeProblem:
 
 
 @dataclass(slots=True)
+class CallSite:
+    """What the code around a call says about how it is sent (requests from Python only).
+
+    ``runs_once``: nothing repeats the call (module-level script code, a ``__main__``
+    block, no loop). ``extended``: the messages are a history a later request extends
+    (a parameter, an attribute, a list kept across calls), so a breakpoint on the last
+    one is read next turn. ``varying``: caching parameters chosen per call: where the
+    argument is written, and why it varies. ``fanout``: where copies of the call start concurrently with no
+    warm-up request before them. ``loop_breakpoints``: breakpoints added in a loop over
+    blocks with no bound.
+    """
+
+    span: Span
+    runs_once: bool = False
+    extended: bool = False
+    varying: dict[str, tuple[Span, str]] = field(default_factory=dict)
+    fanout: Span | None = None
+    loop_breakpoints: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Request:
     """One LLM call, provider-neutral.
 
@@ -167,6 +207,7 @@ class Request:
     in_batch: bool = False
     # Where the request came from: "json" (a rendered request) or "python".
     origin: str = "json"
+    call: CallSite | None = None
 
     @property
     def breakpoints(self) -> list[Breakpoint]:

@@ -37,32 +37,59 @@ class ResultCache:
         return data if isinstance(data, dict) else {}
 
     def is_clean(self, path: Path) -> bool:
-        """Whether ``path`` is unchanged since a run found nothing in it."""
+        """Whether ``path``, and every file its result depends on, is unchanged since a run
+        found nothing in it."""
         entry = self._entries.get(os.path.abspath(path))
-        if not entry:
+        if not entry or not self._unchanged(path, entry):
             return False
+        depends = entry[3] if len(entry) > 3 else {}
+        return all(self._same_stamp(Path(dep), stamp) for dep, stamp in depends.items())
+
+    def facts(self, path: Path) -> object:
+        """What the run-level rules need from a clean file, as its last check recorded it."""
+        entry = self._entries.get(os.path.abspath(path))
+        record = entry[4] if entry and len(entry) > 4 else None
+        if not record:
+            return None
+        from .request import Span
+
+        return _Facts(record.get("reads_usage", False), [Span(p, line, column) for p, line, column in record.get("caching_sites", [])])
+
+    def _unchanged(self, path: Path, entry: list) -> bool:
         try:
             stat = path.stat()
         except OSError:
             return False
-        size, mtime, digest = entry
+        size, mtime, digest = entry[:3]
         if stat.st_size == size and stat.st_mtime_ns == mtime:
             return True
         if stat.st_size != size:
             return False
         if _digest(path) == digest:  # touched, not changed
-            self._entries[os.path.abspath(path)] = [size, stat.st_mtime_ns, digest]
+            entry[1] = stat.st_mtime_ns
             self._changed = True
             return True
         return False
 
-    def mark_clean(self, path: Path) -> None:
+    @staticmethod
+    def _same_stamp(path: Path, stamp: list) -> bool:
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == stamp
+
+    def mark_clean(self, path: Path, depends: "list[Path] | tuple" = (), facts: dict | None = None) -> None:
         try:
             stat = path.stat()
             digest = _digest(path)
+            stamps = {}
+            for dep in depends:
+                dep_stat = dep.stat()
+                stamps[os.path.abspath(dep)] = [dep_stat.st_size, dep_stat.st_mtime_ns]
         except OSError:
             return
-        self._entries[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, digest]
+        self._entries[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, digest, stamps, facts]
         self._changed = True
 
     def forget(self, path: Path) -> None:
@@ -85,6 +112,12 @@ class ResultCache:
             os.replace(temporary, self.path)
         except OSError:
             return
+
+
+class _Facts:
+    def __init__(self, reads_usage: bool, caching_sites: list) -> None:
+        self.reads_usage = reads_usage
+        self.caching_sites = caching_sites
 
 
 def _digest(path: Path) -> str:

@@ -47,7 +47,7 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 # Modules whose import registers rules; one per family.
-_FAMILIES = ("syntax", "models", "stability", "structure", "size", "cost")
+_FAMILIES = ("syntax", "models", "stability", "structure", "size", "cost", "observability")
 
 
 def rule(code: str, name: str, severity: Severity, summary: str, frontends: str = "both", scope: str = "request"):

@@ -160,8 +160,10 @@ class Analysis:
         """Whether the API would refuse this request (then cost does not matter)."""
         from . import structure  # the rules that decide it
 
+        call = self.request.call
         return bool(
             self.request.shape_problems
+            or (call is not None and call.loop_breakpoints)
             or structure.excess_breakpoints(self)
             or structure.ttl_order_violations(self)
             or self.invalid_marks
@@ -226,7 +228,7 @@ class Analysis:
             return None
         chars = 0
         for block in self.request.blocks[: end + 1]:
-            text = block.text.known_text()
+            text = block.text.sized_text()[0]
             if not text.isascii():
                 return None
             chars += len(text)

@@ -1,11 +1,12 @@
-"""Money left on the table: PC206."""
+"""Money left on the table: PC206, and breakpoints that write more than they are
+read: PC202, PC401, PC403."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 from ..diagnostic import Fix, Severity
-from ..request import Section
+from ..request import HoleKind, Section
 from ..tokens.verdict import Verdict
 from . import Finding, rule
 from .analysis import Analysis
@@ -34,6 +35,8 @@ def _static_prefix_end(a: Analysis) -> int | None:
 def uncached_static_prefix(a: Analysis) -> Iterator[Finding]:
     if not a.facts.opt_in or a.marked or a.rejected or a.sizing_model is None:
         return
+    if a.request.call is not None and a.request.call.runs_once:
+        return  # code that evidently runs once has nothing to read a cache entry
     if a.request.in_batch and not a.facts.batch_caching:
         return
     end = _static_prefix_end(a)
@@ -44,7 +47,7 @@ def uncached_static_prefix(a: Analysis) -> Iterator[Finding]:
         return
     block = a.request.blocks[end]
     yield Finding(
-        block.span,
+        block.span if a.request.origin == "json" else a.request.span,  # in code: the call
         f"static {' + '.join(_sections(a, end))} prefix is {estimate.describe()}, above {a.model_name}'s minimum of "
         f"{minimum:,}, but nothing marks it for caching: every request pays full input price for it",
         fix=Fix('add cache_control {"type": "ephemeral"} to this block, the last one that is the same on every request'),
@@ -57,3 +60,77 @@ def _sections(a: Analysis, end: int) -> list[str]:
         if block.section.value not in seen:
             seen.append(block.section.value)
     return seen
+
+
+def _live(a: Analysis):
+    """Breakpoints that are accepted and long enough to write anything."""
+    if a.rejected:
+        return []
+    return [m for m in a.marked if m.number not in a.ignored_breakpoints and m.number not in a.invalid_marks]
+
+
+@rule(
+    "PC202",
+    "breakpoint-on-volatile-suffix",
+    Severity.WARNING,
+    "The last breakpoint sits on a message that changes every request, in a request nothing extends.",
+)
+def breakpoint_on_volatile_suffix(a: Analysis) -> Iterator[Finding]:
+    call = a.request.call
+    live = _live(a)
+    if call is None or call.extended or not live:
+        return
+    last = live[-1]
+    block = a.request.blocks[last.index]
+    if block.section is not Section.MESSAGES:
+        return
+    varying = next((h for h in block.text.holes if h.kind in (HoleKind.PER_REQUEST, HoleKind.VOLATILE)), None)
+    if varying is None:
+        return
+    where = "the automatic breakpoint lands on" if last.automatic else f"breakpoint {last.number} sits on"
+    yield Finding(
+        last.breakpoint.span,
+        f"{where} a message that changes every request ({varying.label}), and no later request extends this one: "
+        "every call writes the whole prefix at the write premium and nothing reads it",
+        fix=Fix("put the breakpoint on the last block that is the same on every request (the system prompt or tools)"),
+    )
+
+
+@rule(
+    "PC401",
+    "long-ttl-unlikely-to-pay",
+    Severity.WARNING,
+    "A 1h TTL whose 2x write premium is not recovered by enough reads.",
+)
+def long_ttl_unlikely_to_pay(a: Analysis) -> Iterator[Finding]:
+    call = a.request.call
+    if call is None or not call.runs_once or a.request.in_batch:
+        return
+    for marked in _live(a):
+        if a.ttl(marked.breakpoint) == "1h":
+            yield Finding(
+                marked.breakpoint.span,
+                f"breakpoint {marked.number} asks for a 1h TTL, but the call runs once (script code with no loop "
+                "around it): the 1h write costs 2x the input price and nothing reads it",
+                fix=Fix('drop the ttl (5m costs 1.25x) or the breakpoint; keep "1h" where reads come more than 5 minutes apart'),
+            )
+
+
+@rule(
+    "PC403",
+    "cold-concurrent-fanout",
+    Severity.WARNING,
+    "Requests sharing a cached prefix start concurrently with no warm-up request first.",
+    frontends="Python",
+)
+def cold_concurrent_fanout(a: Analysis) -> Iterator[Finding]:
+    call = a.request.call
+    if call is None or call.fanout is None or not _live(a):
+        return
+    yield Finding(
+        call.fanout,
+        "requests sharing a cached prefix start concurrently with no warm-up: a cache entry exists only once the "
+        "first response starts, so every request in the fan-out writes the prefix instead of reading it",
+        note=f"the request is made at line {a.request.span.line}",
+        fix=Fix("await one request (or one with max_tokens=0) before starting the others"),
+    )

@@ -17,7 +17,9 @@ from .analysis import Analysis
 )
 def unknown_model(a: Analysis) -> Iterator[Finding]:
     request = a.request
-    if request.model is None:
+    if request.model is None and request.origin == "python" and request.model_span is not None:
+        yield Finding(request.model_span, f"the model is not known statically (it is computed in code); size rules {_fallback(a)}")
+    elif request.model is None:
         if any("model" in p.message for p in request.shape_problems):
             return  # PL002 already says it is missing
         if a.sizing_model:

@@ -1,12 +1,13 @@
-"""Bytes in the cached prefix that change between requests: PC101."""
+"""Bytes in the cached prefix that change between requests, and parameters that split
+the cache: PC101, PC102, PC103, PC104, PC404."""
 
 from __future__ import annotations
 
 import re
 from typing import Iterator
 
-from ..diagnostic import Fix, Severity
-from ..request import Block, HoleKind, Section
+from ..diagnostic import Applicability, Edit, Fix, Severity
+from ..request import Block, Hole, HoleKind, Section, Text
 from . import Finding, rule
 from .analysis import Analysis
 
@@ -113,3 +114,125 @@ def _where(a: Analysis, index: int, block: Block) -> str:
 
 def _excerpt(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _holes_in_cache(a: Analysis, kind: HoleKind) -> Iterator[tuple[int, Block, Hole]]:
+    """Each hole of ``kind`` in the cached part, once per origin."""
+    if a.nothing_cached:
+        return
+    seen: set = set()
+    for index, block in a.cached_blocks:
+        for hole in block.text.holes:
+            if hole.kind is kind and (hole.origin or hole.label) not in seen:
+                seen.add(hole.origin or hole.label)
+                yield index, block, hole
+
+
+@rule(
+    "PC102",
+    "unsorted-json-in-prefix",
+    Severity.WARNING,
+    "json.dumps without sort_keys=True (or str()/repr() of a dict) builds cached prefix content.",
+    frontends="Python",
+)
+def unsorted_json_in_prefix(a: Analysis) -> Iterator[Finding]:
+    for index, block, hole in _holes_in_cache(a, HoleKind.UNSORTED_JSON):
+        if hole.insert is not None:
+            line, column, text = hole.insert
+            fix = Fix("add sort_keys=True", Applicability.SAFE, (Edit(text, (line, column), (line, column)),))
+        else:
+            fix = Fix("serialise with json.dumps(..., sort_keys=True) instead")
+        yield Finding(
+            hole.origin or block.span,
+            f"{hole.label} builds the cached prefix ({_where(a, index, block)}): key order follows how the dict "
+            "was built, so an equal value can serialise to different bytes and miss the cache",
+            fix=fix,
+        )
+
+
+@rule(
+    "PC103",
+    "unordered-iteration-in-prefix",
+    Severity.WARNING,
+    "Prefix content is built by iterating something unordered (a set, a directory listing) or shuffled.",
+    frontends="Python",
+)
+def unordered_iteration_in_prefix(a: Analysis) -> Iterator[Finding]:
+    for index, block, hole in _holes_in_cache(a, HoleKind.UNORDERED):
+        shuffled = "shuffle" in hole.label or "sample" in hole.label or "permutation" in hole.label
+        why = "puts the items in a random order" if shuffled else "yields items in an order that can change between processes or machines"
+        yield Finding(
+            hole.origin or block.span,
+            f"{hole.label} {why}, and that order builds the cached prefix ({_where(a, index, block)}): "
+            "each order is a different prefix with its own cache entry",
+            fix=Fix("pass it through sorted() (or keep a list in a fixed order) before it builds the prompt"),
+        )
+
+
+# What a change of each parameter invalidates (facts.md §1.8): "all", or only the messages level.
+_LEVEL = {"model": "all", "tools": "all", "tool_choice": "messages", "thinking": "messages", "disable_parallel_tool_use": "messages"}
+
+
+@rule(
+    "PC104",
+    "cache-scope-parameter-varies",
+    Severity.WARNING,
+    "A parameter whose change invalidates a cached level is chosen per call.",
+)
+def cache_scope_parameter_varies(a: Analysis) -> Iterator[Finding]:
+    call = a.request.call
+    if call is None or not call.varying or a.nothing_cached or a.rejected:
+        return
+    marked_levels = {a.request.blocks[m.index].section for m in a.marked if m.number not in a.ignored_breakpoints}
+    if not a.marked:
+        marked_levels = {Section.TOOLS, Section.SYSTEM}
+    for name, (span, why) in sorted(call.varying.items(), key=lambda item: (item[1][0].line, item[0])):
+        level = _LEVEL.get(name, "messages")
+        if level == "messages" and Section.MESSAGES not in marked_levels:
+            continue
+        scope = "everything cached (tools, system and messages)" if level == "all" else "the cached messages"
+        yield Finding(
+            span,
+            f"{name} is chosen per call ({why}): a change of {name} invalidates {scope}, so calls with "
+            "different values do not read each other's cache entries",
+            fix=Fix(f"keep {name} fixed for calls that share a cached prefix (one call site per value)"),
+        )
+
+
+_ID_WORDS = re.compile(r"user|uid|customer|cust_|account|acct|email|request|req_|trace|span_id|client_id|visitor|device", re.I)
+_SCOPED_WORDS = re.compile(r"session|conversation|convo|thread|chat|dialog|topic|prompt|template|version|feature|route|task", re.I)
+_ID_LITERAL = re.compile(r"^(?:user|usr|u|uid|customer|cust|account|acct|req|request|trace|visitor)[-_:/.]?[0-9a-f]{2,}", re.I)
+
+
+@rule(
+    "PC404",
+    "per-user-cache-key",
+    Severity.WARNING,
+    "An OpenAI prompt_cache_key built from a user, request or trace id, or a volatile value.",
+)
+def per_user_cache_key(a: Analysis) -> Iterator[Finding]:
+    key = a.request.params.get("prompt_cache_key")
+    span = a.request.param_spans.get("prompt_cache_key")
+    if key is None or span is None:
+        return
+    text = key if isinstance(key, Text) else Text((key,)) if isinstance(key, Hole) else Text.literal(key) if isinstance(key, str) else None
+    if text is None:
+        return
+    holes = text.holes
+    volatile = next((h for h in holes if h.kind is HoleKind.VOLATILE), None)
+    if volatile is not None:
+        why = f"{volatile.label}, which changes on every call"
+    elif any(_SCOPED_WORDS.search(h.label) for h in holes):
+        return
+    elif (named := next((h for h in holes if _ID_WORDS.search(h.label)), None)) is not None:
+        why = f"{named.label}, a per-user or per-request id"
+    elif text.is_static and _ID_LITERAL.match(text.known_text()):
+        why = f"a per-user or per-request id ({_excerpt(text.known_text())})"
+    else:
+        return
+    yield Finding(
+        span,
+        f"prompt_cache_key is built from {why}: requests that share a prefix are split into groups too small "
+        "to be read (OpenAI routes a key's traffic to one cache)",
+        fix=Fix("key by what the requests share: a prompt template and version, a tenant, or a conversation id"),
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostic import Fix, Severity
+from ..request import Hole
 from . import Finding, rule
 from .analysis import Analysis, Marked, can_carry
 
@@ -50,6 +51,8 @@ def invalid_breakpoints(a: Analysis) -> list[tuple[Marked, str]]:
 def _breakpoint_problem(a: Analysis, marked: Marked) -> str | None:
     bp = marked.breakpoint
     value = bp.value
+    if isinstance(value, Hole):  # set from a value code computes: nothing to judge
+        return None
     if not isinstance(value, dict):
         return f"{bp.style} must be an object, not {_json_type(value)}"
     expected = _TYPE_FIELD.get(bp.style)
@@ -86,6 +89,15 @@ def _json_type(value: object) -> str:
     "More breakpoints than the provider allows in one request; the API rejects the request.",
 )
 def too_many_breakpoints(a: Analysis) -> Iterator[Finding]:
+    call = a.request.call
+    if call is not None:
+        for span in call.loop_breakpoints:
+            yield Finding(
+                span,
+                f"cache_control is added to every block of a loop with no bound: past {a.facts.max_breakpoints or 4} blocks "
+                f"the request has more breakpoints than {a.platform} allows, and the API rejects it with a 400",
+                fix=Fix("mark only the last block (e.g. blocks[-1]) after the loop, or bound the loop"),
+            )
     excess = excess_breakpoints(a)
     if not excess:
         return

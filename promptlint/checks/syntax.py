@@ -1,4 +1,4 @@
-"""Input that cannot be read as a request: PL001, PL002."""
+"""Input that cannot be read as a request: PL001, PL002; suppression comments that do nothing: PL004."""
 
 from __future__ import annotations
 
@@ -14,6 +14,27 @@ rule(
     "parse-error",
     Severity.ERROR,
     "A Python file has a syntax error, or a JSON/JSONL file or line does not parse.",
+    scope="file",
+)(None)
+
+# PL005 is reported by the engine for a file it did not read (over the size limit).
+rule(
+    "PL005",
+    "file-too-large",
+    Severity.INFO,
+    "A Python file over the configured size limit is not checked.",
+    frontends="Python",
+    scope="file",
+)(None)
+
+# PL004 is reported by the engine from the `# promptlint: ignore` comments of Python files
+# (promptlint/suppression.py).
+rule(
+    "PL004",
+    "unused-suppression",
+    Severity.WARNING,
+    "A `# promptlint: ignore` comment suppresses nothing, or names a rule that does not exist.",
+    frontends="Python",
     scope="file",
 )(None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..request import Request, RequestSet, Span
 
@@ -20,3 +21,9 @@ class Parsed:
     requests: list[Request] = field(default_factory=list)
     sets: list[RequestSet] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
+    # Other files the result depends on (modules and prompt files code reads).
+    depends: list[Path] = field(default_factory=list)
+    # What run-level rules need from this file (the Python front-end's FileFacts).
+    facts: object = None
+    # Why the file was not read at all, when it was skipped (too large).
+    skipped: str | None = None

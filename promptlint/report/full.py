@@ -13,6 +13,8 @@
        = note: a cache_control without ttl is 5m
        = help: give the earlier breakpoints ttl "1h", or the later ones ttl "5m"
 
+A diagnostic that ``--fix`` would fix has ``[*]`` before its message, as in Ruff.
+
 The excerpt is the line before, the line and the line after; for JSONL, where every
 line is a whole record, only the line itself. Lines longer than ``WIDTH`` characters
 are cut to a window around the column. When the file cannot be read (gone,
@@ -24,7 +26,9 @@ from __future__ import annotations
 from typing import Sequence, TextIO
 
 from ..diagnostic import Diagnostic
+from ..fixes import applicable
 from . import source
+from .concise import FIXABLE
 
 WIDTH = 160  # characters of a source line shown around the column
 ELLIPSIS = "…"
@@ -35,22 +39,24 @@ def _wanted(d: Diagnostic) -> set[int]:
     return {line} if source.is_jsonl(d.span.path) else {line - 1, line, line + 1}
 
 
-def write(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
+def write(diagnostics: Sequence[Diagnostic], out: TextIO, *, unsafe_fixes: bool = False) -> None:
+    """``unsafe_fixes``: whether unsafe fixes count as fixable (``--unsafe-fixes``)."""
     wanted: dict[str, set[int]] = {}
     for d in diagnostics:
         wanted.setdefault(d.span.path, set()).update(_wanted(d))
     lines = source.read_all(wanted)
     for d in diagnostics:
-        out.write(render(d, lines.get(d.span.path, {})) + "\n\n")
+        out.write(render(d, lines.get(d.span.path, {}), applicable(d, unsafe_fixes)) + "\n\n")
 
 
-def render(d: Diagnostic, lines: dict[int, str]) -> str:
+def render(d: Diagnostic, lines: dict[int, str], fixable: bool = False) -> str:
     """One block, without the blank line that separates it from the next."""
     span = d.span
     numbers = sorted(n for n in _wanted(d) if n in lines) if span.line in lines else []
     gutter = len(str(max(numbers or [span.line])))
     pad = " " * gutter
-    out = [f"{d.code} [{d.severity.value}] {d.message}", f"{pad}--> {span.path}:{span.line}:{span.column}"]
+    mark = FIXABLE if fixable else ""
+    out = [f"{d.code} [{d.severity.value}] {mark}{d.message}", f"{pad}--> {span.path}:{span.line}:{span.column}"]
     if numbers:
         out.append(f"{pad} |")
         start = _window_start(lines[span.line], span.column)

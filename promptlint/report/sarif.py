@@ -7,7 +7,10 @@ exclusive, a Span's end is inclusive) and a ``primaryLocationLineHash`` that doe
 depend on line numbers (see ``fingerprint``), so alerts survive edits above them.
 
 Suppressed findings are not dropped: ``write_sarif(..., suppressed=...)`` emits them
-with ``suppressions: [{"kind": "external"}]`` so code scanning shows them as dismissed.
+with a ``suppressions`` entry so code scanning shows them as dismissed: ``{"kind":
+"external"}`` for a baselined finding (a ``Diagnostic``), ``{"kind": "inSource"}`` with the
+comment's place and its reason as ``justification`` for one a ``# promptlint: ignore``
+comment silenced (a ``suppression.Suppressed``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from urllib.parse import quote
 from .. import __version__, docs
 from ..checks import DOCS_URL, Rule, all_rules
 from ..diagnostic import Diagnostic, Severity
+from ..suppression import Suppressed
 from . import fingerprint
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -36,14 +40,14 @@ def write(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
     write_sarif(diagnostics, out)
 
 
-def write_sarif(diagnostics: Sequence[Diagnostic], out: TextIO, suppressed: Sequence[Diagnostic] = ()) -> None:
+def write_sarif(diagnostics: Sequence[Diagnostic], out: TextIO, suppressed: Sequence[Diagnostic | Suppressed] = ()) -> None:
     json.dump(log(diagnostics, suppressed), out, indent=2, ensure_ascii=False, default=str)
     out.write("\n")
 
 
-def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic] = ()) -> dict[str, Any]:
-    """The SARIF log as a dict: findings first, then suppressed ones, each in output order."""
-    everything = [*diagnostics, *suppressed]
+def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic | Suppressed] = ()) -> dict[str, Any]:
+    """The SARIF log as a dict: findings first, then suppressed ones, each in the order given."""
+    everything = [*diagnostics, *(s.diagnostic if isinstance(s, Suppressed) else s for s in suppressed)]
     catalog = all_rules()
     codes = sorted({d.code for d in everything})
     index = {code: i for i, code in enumerate(codes)}
@@ -53,7 +57,7 @@ def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic] = ()
     for i, (d, print_) in enumerate(zip(everything, prints)):
         r = result(d, index[d.code], print_)
         if i >= len(diagnostics):
-            r["suppressions"] = [{"kind": "external"}]
+            r["suppressions"] = [suppression_object(suppressed[i - len(diagnostics)])]
         results.append(r)
     return {
         "$schema": SCHEMA_URI,
@@ -98,6 +102,20 @@ def descriptor(rule: Rule | None, example: Diagnostic) -> dict[str, Any]:
         "helpUri": url,
         "defaultConfiguration": {"level": LEVELS[severity]},
     }
+
+
+def suppression_object(item: Diagnostic | Suppressed) -> dict[str, Any]:
+    """A ``suppression`` object: a baselined finding's, or an inline comment's."""
+    if not isinstance(item, Suppressed):
+        return {"kind": "external"}
+    comment = item.comment
+    region: dict[str, Any] = {"startLine": comment.line, "startColumn": comment.column}
+    if comment.end_line is not None and comment.end_column is not None:
+        region.update(endLine=comment.end_line, endColumn=comment.end_column + 1)
+    out: dict[str, Any] = {"kind": "inSource", "location": {"physicalLocation": {"artifactLocation": artifact(comment.path), "region": region}}}
+    if item.reason:
+        out["justification"] = item.reason
+    return out
 
 
 def _what_it_does(page: str | None) -> str | None:

@@ -30,9 +30,9 @@ def estimate_prefixes(
         has_tools = has_tools or block.section is Section.TOOLS
         if block.message_index is not None:
             messages.add(block.message_index)
-        if block.content is ContentKind.MEDIA or not block.text.is_static:
+        text, bounded = block.text.sized_text()
+        if block.content is ContentKind.MEDIA or not bounded:
             unbounded = True
-        text = block.text.known_text()
         if text:
             part = counter.count([(text, block.content)], family)
             total = Estimate(total.low + part.low, total.point + part.point, total.high + part.high, part.method, total.settled and part.settled)

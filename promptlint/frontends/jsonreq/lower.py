@@ -3,6 +3,11 @@
 Each lowering reads only the fields that matter for caching and records, for every
 block, key and breakpoint, where it stands in the file. Values of the wrong type are
 skipped here, not guessed at: the provider's schema reports them (PL002).
+
+The Python front-end lowers request bodies evaluated from code through the same
+functions: there a string may be a ``Text`` with holes, and a value that is not
+known at all a ``Hole`` (a message history passed in, a system prompt loaded at
+run time), which becomes a block of unknown content.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import json
 from typing import Any, Callable
 
 from ...registry import Registry
-from ...request import Block, Breakpoint, ContentKind, Request, Section, Span, Text
+from ...request import Block, Breakpoint, ContentKind, Hole, HoleKind, Request, Section, Span, Text
 from .locate import Located
 
 # Request-level parameters whose change invalidates a cache level (facts.md §1.8, §4).
@@ -61,10 +66,49 @@ class Place:
         return Place(self.path, self.located, self.line, self.base + rel)
 
 
-def _json_text(value: Any, drop: str | None = None) -> str:
+def _json_text(value: Any, drop: str | None = None) -> Text:
     if drop and isinstance(value, dict) and drop in value:
         value = {k: v for k, v in value.items() if k != drop}
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    try:
+        return Text.literal(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
+    except TypeError:  # holes from code: render around them
+        return _json_with_holes(value)
+
+
+def _json_with_holes(value: Any) -> Text:
+    holes: list = []
+
+    def placeholder(item: Any) -> str:
+        holes.append(item if isinstance(item, (Hole, Text)) else Hole(HoleKind.UNKNOWN, type(item).__name__))
+        return f"\x00{len(holes) - 1}\x00"
+
+    rendered = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=placeholder)
+    pieces: list = []
+    for i, part in enumerate(rendered.split("\\u0000")):
+        if i % 2 == 0:
+            if part:
+                pieces.append(part)
+        else:
+            held = holes[int(part)]
+            pieces.extend(held.pieces if isinstance(held, Text) else (held,))
+    return Text(tuple(pieces))
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, Text, Hole))
+
+
+def _as_text(value: Any) -> Text:
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, Hole):
+        return Text((value,))
+    return Text.literal(value) if isinstance(value, str) else Text()
+
+
+def _unknown_block(hole: Hole, section: Section, span: Span, **where: Any) -> Block:
+    """Content code passes in whole (a history, a tool list): its size and shape are unknown."""
+    return Block(section, "unknown", Text((hole,)), span, ContentKind.TEXT, **where)
 
 
 def _breakpoint(style: str, value: Any, span: Span) -> Breakpoint:
@@ -118,7 +162,7 @@ def _tools(request: Request, tools: Any, place: Place, style: str) -> None:
                 Block(
                     Section.TOOLS,
                     "tool",
-                    Text.literal(_json_text(tool, drop=style)),
+                    _json_text(tool, drop=style),
                     place.span("tools", i),
                     ContentKind.JSON,
                     breakpoint=_marker(tool, style, place, "tools", i),
@@ -137,18 +181,18 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
     kind = kind if isinstance(kind, str) else "unknown"
     content = ContentKind.TEXT
     if kind == "text":
-        text = block.get("text") if isinstance(block.get("text"), str) else ""
+        text = block.get("text") if _is_text(block.get("text")) else ""
     elif kind == "thinking":
-        text = block.get("thinking") if isinstance(block.get("thinking"), str) else ""
+        text = block.get("thinking") if _is_text(block.get("thinking")) else ""
     elif kind in ("image", "redacted_thinking"):
         text, content = "", ContentKind.MEDIA
     elif kind == "document":
         source = block.get("source") if isinstance(block.get("source"), dict) else {}
-        if source.get("type") == "text" and isinstance(source.get("data"), str):
+        if source.get("type") == "text" and _is_text(source.get("data")):
             text = source["data"]
         else:
             text, content = "", ContentKind.MEDIA
-    elif kind == "tool_result" and isinstance(block.get("content"), str):
+    elif kind == "tool_result" and _is_text(block.get("content")):
         text = block["content"]
     elif kind == "tool_result" and _has_media(block.get("content")):
         text, content = _json_text(block.get("content")), ContentKind.MEDIA
@@ -156,7 +200,8 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
         text, content = _json_text(block, drop="cache_control"), ContentKind.JSON
     anchor = rel + ("text",) if kind == "text" else rel
     breakpoint = _marker(block, "cache_control", place, *rel)
-    return Block(section, kind, Text.literal(text), place.span(*anchor), content, breakpoint=breakpoint, raw=block, **where)
+    text = text if isinstance(text, Text) else _as_text(text)
+    return Block(section, kind, text, place.span(*anchor), content, breakpoint=breakpoint, raw=block, **where)
 
 
 def _has_media(content: Any) -> bool:
@@ -174,26 +219,30 @@ def lower_anthropic(body: dict, place: Place, registry: Registry, hint: str | No
     request.platform = _platform(registry, request.model, hint, "anthropic")
     _tools(request, body.get("tools"), place, "cache_control")
     system = body.get("system")
-    if isinstance(system, str):
-        request.blocks.append(Block(Section.SYSTEM, "text", Text.literal(system), place.span("system"), raw=system))
+    if _is_text(system):
+        request.blocks.append(Block(Section.SYSTEM, "text", _as_text(system), place.span("system"), raw=system))
     elif isinstance(system, list):
         for j, item in enumerate(system):
             block = _anthropic_block(item, Section.SYSTEM, place, ("system", j))
             if block:
                 request.blocks.append(block)
     messages = body.get("messages")
+    if isinstance(messages, Hole):
+        request.blocks.append(_unknown_block(messages, Section.MESSAGES, place.span("messages"), message_index=0))
     if isinstance(messages, list):
         for m, message in enumerate(messages):
+            if isinstance(message, Hole):
+                request.blocks.append(_unknown_block(message, Section.MESSAGES, place.span("messages", m), message_index=m))
             if not isinstance(message, dict):
                 continue
             role = message.get("role") if isinstance(message.get("role"), str) else None
             content = message.get("content")
-            if isinstance(content, str):
+            if _is_text(content):
                 request.blocks.append(
                     Block(
                         Section.MESSAGES,
                         "text",
-                        Text.literal(content),
+                        _as_text(content),
                         place.span("messages", m, "content"),
                         role=role,
                         message_index=m,
@@ -219,24 +268,26 @@ _OPENAI_MEDIA = ("image_url", "input_audio", "file", "input_image", "input_file"
 
 
 def _openai_part(part: Any, section: Section, place: Place, rel: tuple, **where: Any) -> Block | None:
-    if isinstance(part, str):
-        return Block(section, "text", Text.literal(part), place.span(*rel), **where)
+    if _is_text(part):
+        return Block(section, "text", _as_text(part), place.span(*rel), **where)
     if not isinstance(part, dict):
         return None
     kind = part.get("type") if isinstance(part.get("type"), str) else "unknown"
     if kind in _OPENAI_MEDIA:
         text, content = "", ContentKind.MEDIA
-    elif isinstance(part.get("text"), str):
+    elif _is_text(part.get("text")):
         text, content = part["text"], ContentKind.TEXT
-    elif isinstance(part.get("refusal"), str):
+    elif _is_text(part.get("refusal")):
         text, content = part["refusal"], ContentKind.TEXT
     else:
         text, content = _json_text(part, drop="prompt_cache_breakpoint"), ContentKind.JSON
     breakpoint = _marker(part, "prompt_cache_breakpoint", place, *rel)
-    return Block(section, kind, Text.literal(text), place.span(*rel), content, breakpoint=breakpoint, **where)
+    return Block(section, kind, _as_text(text), place.span(*rel), content, breakpoint=breakpoint, **where)
 
 
 def _openai_message(request: Request, message: Any, m: int, place: Place, rel: tuple) -> None:
+    if isinstance(message, Hole):
+        request.blocks.append(_unknown_block(message, Section.MESSAGES, place.span(*rel), message_index=m))
     if not isinstance(message, dict):
         return
     role = message.get("role") if isinstance(message.get("role"), str) else None
@@ -247,9 +298,9 @@ def _openai_message(request: Request, message: Any, m: int, place: Place, rel: t
         if block:
             request.blocks.append(block)
         return
-    if isinstance(content, str):
+    if _is_text(content):
         request.blocks.append(
-            Block(section, "text", Text.literal(content), place.span(*rel, "content"), role=role, message_index=m)
+            Block(section, "text", _as_text(content), place.span(*rel, "content"), role=role, message_index=m)
         )
     elif isinstance(content, list):
         for j, part in enumerate(content):
@@ -264,6 +315,8 @@ def lower_openai_chat(body: dict, place: Place, registry: Registry, hint: str | 
     request.platform = _platform(registry, request.model, hint, "openai")
     _tools(request, body.get("tools"), place, "prompt_cache_breakpoint")
     messages = body.get("messages")
+    if isinstance(messages, Hole):
+        request.blocks.append(_unknown_block(messages, Section.MESSAGES, place.span("messages"), message_index=0))
     if isinstance(messages, list):
         for m, message in enumerate(messages):
             _openai_message(request, message, m, place, ("messages", m))
@@ -277,14 +330,14 @@ def lower_openai_responses(body: dict, place: Place, registry: Registry, hint: s
     request.platform = _platform(registry, request.model, hint, "openai")
     _tools(request, body.get("tools"), place, "prompt_cache_breakpoint")
     instructions = body.get("instructions")
-    if isinstance(instructions, str):
+    if _is_text(instructions):
         request.blocks.append(
-            Block(Section.SYSTEM, "text", Text.literal(instructions), place.span("instructions"), role="developer")
+            Block(Section.SYSTEM, "text", _as_text(instructions), place.span("instructions"), role="developer")
         )
     items = body.get("input")
-    if isinstance(items, str):
+    if _is_text(items):
         request.blocks.append(
-            Block(Section.MESSAGES, "text", Text.literal(items), place.span("input"), role="user", message_index=0)
+            Block(Section.MESSAGES, "text", _as_text(items), place.span("input"), role="user", message_index=0)
         )
     elif isinstance(items, list):
         for m, item in enumerate(items):
@@ -316,13 +369,13 @@ def _converse_list(
                     Block(section, "cachePoint", Text(), place.span(*rel, j), breakpoint=breakpoint, **where)
                 )
             continue
-        if isinstance(item.get("text"), str):
-            block = Block(section, "text", Text.literal(item["text"]), place.span(*rel, j, "text"), **where)
+        if _is_text(item.get("text")):
+            block = Block(section, "text", _as_text(item["text"]), place.span(*rel, j, "text"), **where)
         elif any(k in item for k in ("image", "document", "video", "audio")):
             block = Block(section, next(iter(item)), Text(), place.span(*rel, j), ContentKind.MEDIA, **where)
         else:
             kind = next(iter(item), "unknown")
-            block = Block(section, kind, Text.literal(_json_text(item)), place.span(*rel, j), ContentKind.JSON, **where)
+            block = Block(section, kind, _json_text(item), place.span(*rel, j), ContentKind.JSON, **where)
         request.blocks.append(block)
 
 

@@ -1,0 +1,74 @@
+"""Which calls are LLM requests: the SDK methods each client family exposes.
+
+A call is recognised by its method path (``messages.create``, ``chat.completions.parse``,
+``responses.stream``, ``messages.batches.create``) and, where the receiver can be
+evaluated, by the client it is made on (which also says the platform: Bedrock and
+Vertex clients have their own minimums). ``messages.count_tokens`` is recognised and
+set aside: it is not a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+# Wrappers between the resource and the method that change nothing about the request.
+_PASS_THROUGH = {"with_raw_response", "with_streaming_response"}
+_METHODS = {"create", "stream", "parse"}
+
+
+@dataclass(frozen=True)
+class Site:
+    kind: str  # "anthropic", "openai-chat", "openai-responses", "anthropic-batch", "count_tokens"
+    receiver: cst.BaseExpression  # the client expression
+
+
+def recognise(call: cst.Call) -> Site | None:
+    names: list[str] = []
+    node = call.func
+    while isinstance(node, cst.Attribute):
+        names.append(node.attr.value)
+        node = node.value
+    names.reverse()  # client path, outermost first: ["client", …] minus the base
+    if len(names) < 2:
+        return None
+    names = [n for n in names if n not in _PASS_THROUGH]
+    method = names[-1]
+    path = names[:-1]
+    kind = None
+    used = 0
+    if path[-2:] == ["messages", "batches"] and method == "create":
+        kind, used = "anthropic-batch", 2
+    elif path[-1:] == ["messages"] and method == "count_tokens":
+        kind, used = "count_tokens", 1
+    elif path[-1:] == ["messages"] and method in _METHODS:
+        if len(path) >= 2 and path[-2] == "threads":  # OpenAI Assistants: not a Messages request
+            return None
+        kind, used = "anthropic", 1
+    elif path[-2:] == ["chat", "completions"] and method in _METHODS:
+        kind, used = "openai-chat", 2
+    elif path[-1:] == ["responses"] and method in _METHODS:
+        kind, used = "openai-responses", 1
+    if kind is None:
+        return None
+    receiver = _receiver(call.func, used + 1)
+    if receiver is None:
+        return None
+    if isinstance(receiver, cst.Attribute) and receiver.attr.value == "beta":
+        receiver = receiver.value
+    return Site(kind, receiver)
+
+
+def _receiver(func: cst.BaseExpression, depth: int) -> cst.BaseExpression | None:
+    """The expression ``depth`` attributes (pass-throughs not counted) below ``func``."""
+    node = func
+    while depth > 0:
+        if not isinstance(node, cst.Attribute):
+            return None
+        if node.attr.value not in _PASS_THROUGH:
+            depth -= 1
+        node = node.value
+    while isinstance(node, cst.Attribute) and node.attr.value in _PASS_THROUGH:
+        node = node.value
+    return node

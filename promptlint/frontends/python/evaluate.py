@@ -1,0 +1,1231 @@
+"""Static evaluation: what an expression's value is, as far as the code says.
+
+``Evaluator.value(node, frame)`` follows names to their assignments (locals before
+the use, then enclosing scopes, module constants, class attributes, constants of
+other checked modules), replays the changes made to containers in between
+(``append``, item assignment, ``update``, ``+=``), and computes strings through
+f-strings, ``+``, ``%``, ``.format``, ``join``, ``dedent`` and the ``strip`` family.
+Helper functions are summarised by evaluating their return value with the
+arguments of the call (a few calls deep; recursion yields an unknown). What cannot
+be known becomes a hole that says why and where it came from.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import math
+import re
+import string
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from ...request import Hole, HoleKind, Span, Text
+from . import sources
+from .module import Binding, Import, Module, Mutation, Scope, callee_name, dotted
+from .values import Client, Function, Opaque, PathValue, SDict, SList, USet, holes_in, unknown
+
+if TYPE_CHECKING:
+    from .project import Project
+
+MAX_DEPTH = 4  # helper calls followed, and callers followed for a parameter
+MAX_UNROLL = 64  # items of a known list a loop is replayed for
+MAX_TEXT = 2 << 20  # prompt files read, and strings built, up to this size
+
+_BUILTINS = frozenset(dir(builtins))
+
+# SDK client classes, by qualified name: (API family, platform).
+CLIENTS = {
+    "anthropic.Anthropic": ("anthropic", "anthropic"),
+    "anthropic.AsyncAnthropic": ("anthropic", "anthropic"),
+    "anthropic.Client": ("anthropic", "anthropic"),
+    "anthropic.AsyncClient": ("anthropic", "anthropic"),
+    "anthropic.AnthropicBedrock": ("anthropic", "bedrock"),
+    "anthropic.AsyncAnthropicBedrock": ("anthropic", "bedrock"),
+    "anthropic.AnthropicVertex": ("anthropic", "vertex"),
+    "anthropic.AsyncAnthropicVertex": ("anthropic", "vertex"),
+    "anthropic.lib.bedrock.AnthropicBedrock": ("anthropic", "bedrock"),
+    "anthropic.lib.vertex.AnthropicVertex": ("anthropic", "vertex"),
+    "openai.OpenAI": ("openai", "openai"),
+    "openai.AsyncOpenAI": ("openai", "openai"),
+    "openai.AzureOpenAI": ("openai", "azure"),
+    "openai.AsyncAzureOpenAI": ("openai", "azure"),
+}
+
+
+@dataclass
+class Frame:
+    """Where an expression is evaluated: its module, scope and position, and bound names."""
+
+    module: Module
+    scope: Scope
+    at: tuple[int, int]
+    env: dict[str, object] = field(default_factory=dict)
+    depth: int = 0
+
+    def at_node(self, node: cst.CSTNode) -> "Frame":
+        return Frame(self.module, self.scope, self.module.pos(node), self.env, self.depth)
+
+
+class Evaluator:
+    def __init__(self, project: "Project", extra_sources: dict[str, sources.Source] | None = None, extra_unordered: frozenset[str] = frozenset()) -> None:
+        self.project = project
+        self.extra = extra_sources or {}
+        self.unordered = sources.UNORDERED_CALLS | extra_unordered
+        self._active: set[int] = set()
+        self._memo: dict[int, object] = {}
+        # Files read while evaluating (prompt files, other modules): the result depends on them.
+        self.read: set[Path] = set()
+
+    # -- entry points --------------------------------------------------------------
+
+    def value(self, node: cst.CSTNode | None, frame: Frame) -> object:
+        if node is None:
+            return None
+        key = id(node)
+        if key in self._active or frame.depth > 3 * MAX_DEPTH:
+            return unknown("a value defined in terms of itself", frame.module.span(node))
+        self._active.add(key)
+        try:
+            return self._eval(node, frame)
+        except RecursionError:
+            return unknown("an expression nested too deeply to follow", frame.module.span(node))
+        finally:
+            self._active.discard(key)
+
+    def span(self, node: cst.CSTNode, frame: Frame) -> Span:
+        return frame.module.span(node)
+
+    # -- expressions ----------------------------------------------------------------
+
+    def _eval(self, node: cst.CSTNode, f: Frame) -> object:
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return value if isinstance(value, str) else unknown("bytes", f.module.span(node))
+        if isinstance(node, cst.ConcatenatedString):
+            return concat(self.value(node.left, f), self.value(node.right, f))
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, f)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return node.evaluated_value
+        if isinstance(node, cst.Imaginary):
+            return unknown("a complex number", f.module.span(node))
+        if isinstance(node, cst.Name):
+            return self.name(node.value, f, node)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node, f)
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node, f)
+        if isinstance(node, cst.Call):
+            return self.call(node, f)
+        if isinstance(node, cst.Dict):
+            return self._dict(node, f)
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return self._list(node, f)
+        if isinstance(node, cst.Set):
+            items = tuple(self.value(e.value, f) for e in node.elements)
+            return USet(items, f.module.span(node), "a set literal")
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+            result = self._comprehension(node, f)
+            if isinstance(node, cst.SetComp) and isinstance(result, SList):
+                return USet(tuple(result), f.module.span(node), "a set comprehension")
+            return result
+        if isinstance(node, cst.DictComp):
+            return unknown("a dict comprehension", f.module.span(node))
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(node, f)
+        if isinstance(node, cst.IfExp):
+            return self._choice(self.value(node.body, f), self.value(node.orelse, f), node, f)
+        if isinstance(node, cst.BooleanOperation):
+            left = self.value(node.left, f)
+            if holes_in(left) or isinstance(left, (Client, Opaque, Function, PathValue)):
+                return left
+            if isinstance(node.operator, cst.Or):
+                return left if left else self.value(node.right, f)
+            return self.value(node.right, f) if left else left
+        if isinstance(node, cst.Await):
+            return self.value(node.expression, f)
+        if isinstance(node, cst.NamedExpr):
+            return self.value(node.value, f)
+        if isinstance(node, cst.UnaryOperation):
+            inner = self.value(node.expression, f)
+            if isinstance(node.operator, cst.Minus) and isinstance(inner, (int, float)):
+                return -inner
+            if isinstance(node.operator, cst.Not) and not holes_in(inner):
+                return not inner
+            return inner if holes_in(inner) else unknown(f.module.code(node), f.module.span(node))
+        if isinstance(node, (cst.Comparison,)):
+            return unknown(f.module.code(node), f.module.span(node))
+        if isinstance(node, cst.Lambda):
+            return Opaque("lambda")
+        return unknown(f.module.code(node), f.module.span(node))
+
+    def _fstring(self, node: cst.FormattedString, f: Frame) -> object:
+        out: object = ""
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out = concat(out, part.value.replace("{{", "{").replace("}}", "}"))
+            elif isinstance(part, cst.FormattedStringExpression):
+                value = self.value(part.expression, f)
+                if part.format_spec and not holes_in(value) and isinstance(value, (int, float, str)):
+                    spec = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
+                    try:
+                        out = concat(out, format(value, spec))
+                        continue
+                    except (ValueError, TypeError):
+                        pass
+                out = concat(out, self.text(value, part.expression, f, conversion=part.conversion))
+        return out
+
+    def text(self, value: object, node: cst.CSTNode, f: Frame, conversion: str | None = None) -> object:
+        """``value`` as the text ``str()`` (or ``repr()``) would make of it."""
+        if isinstance(value, (str, Text, Hole)):
+            if conversion == "r" and isinstance(value, str):
+                return repr(value)
+            return value
+        if isinstance(value, (bool, int, float)) or value is None:
+            return repr(value) if conversion == "r" else str(value)
+        if isinstance(value, USet):
+            return Hole(HoleKind.UNORDERED, f"str() of {value.label}", value.origin, _sample(value.items))
+        if isinstance(value, dict):
+            origin = f.module.span(node)
+            return Hole(HoleKind.UNSORTED_JSON, f"str() of a dict ({f.module.code(node, 40)})", origin, _sample(value))
+        if isinstance(value, list):
+            if value.unordered is not None:  # type: ignore[attr-defined]
+                return value.unordered  # type: ignore[attr-defined]
+            inner = holes_in(value)
+            return Text(tuple(inner)) if inner else _sample(value) or ""
+        if isinstance(value, PathValue):
+            return str(value.path)
+        return unknown(f"str() of {f.module.code(node, 40)}", f.module.span(node))
+
+    def _attribute(self, node: cst.Attribute, f: Frame) -> object:
+        attr = node.attr.value
+        base_node = node.value
+        if isinstance(base_node, cst.Name) and base_node.value == "self" and f.scope.owner is not None:
+            if "self" not in f.env:
+                value = self.self_attribute(f.scope.owner, attr, f, node)
+                return self.mutate(value, f"self.{attr}", f.scope, (0, 0), f.at, f)
+        base = self.value(base_node, f)
+        if isinstance(base, Opaque):
+            if isinstance(base.extra, tuple) and base.extra and base.extra[0] == "instance":
+                return self.self_attribute(base.extra[1], attr, Frame(base.extra[2], base.extra[1], (1 << 30, 0), depth=f.depth + 1), node)
+            if isinstance(base.extra, Module):
+                return self.module_attribute(base.extra, attr, f, node)
+            return Opaque(f"{base.qualname}.{attr}")
+        if isinstance(base, Client):
+            return Opaque(f"client.{attr}", base)
+        if isinstance(base, PathValue):
+            if attr == "parent":
+                return PathValue(base.path.parent)
+            if attr in ("name", "stem", "suffix"):
+                return getattr(base.path, attr)
+            return Opaque(f"pathlib.Path.{attr}", base)
+        if isinstance(base, Hole):
+            label = f"{base.label}.{attr}" if base.kind is HoleKind.PER_REQUEST else base.label
+            return Hole(base.kind, label, base.origin, base.sample)
+        if isinstance(base, Text):
+            return base
+        if isinstance(base, dict) and attr in base:  # a namespace-like dict of settings
+            return unknown(f.module.code(node), f.module.span(node))
+        return unknown(f.module.code(node), f.module.span(node))
+
+    def _subscript(self, node: cst.Subscript, f: Frame) -> object:
+        base = self.value(node.value, f)
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            element = node.slice[0].slice if node.slice else None
+            if isinstance(base, list) and isinstance(element, cst.Slice):
+                return self._slice(base, element, f)
+            return base if isinstance(base, Hole) else unknown(f.module.code(node), f.module.span(node))
+        key = self.value(node.slice[0].slice.value, f)
+        if isinstance(base, Opaque) and base.qualname in ("os.environ",):
+            source = sources.volatile("os.environ.__getitem__", self.extra)
+            return Hole(HoleKind.VOLATILE, f.module.code(node), f.module.span(node), source.sample if source else None)
+        if isinstance(base, dict) and not isinstance(key, (Hole, Text)) and _hashable(key) and key in base:
+            return base[key]
+        if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base) and base.unordered is None:  # type: ignore[attr-defined]
+            item = base[key]
+            return item
+        if isinstance(base, Hole):
+            return Hole(base.kind, f"{base.label}[…]", base.origin, None)
+        if isinstance(base, Text) or holes_in(base):
+            inner = holes_in(base)
+            return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
+        return unknown(f.module.code(node), f.module.span(node))
+
+    def _slice(self, base: list, element: cst.Slice, f: Frame) -> object:
+        bounds = [self.value(p, f) if p is not None else None for p in (element.lower, element.upper, element.step)]
+        if all(b is None or isinstance(b, int) for b in bounds) and getattr(base, "unordered", None) is None:
+            lower, upper, step = bounds
+            sliced = slice(lower, upper, step)
+            spans = getattr(base, "spans", [None] * len(base))
+            return SList(base[sliced], getattr(base, "span", None), spans[sliced], shared=getattr(base, "shared", False))
+        return SList([unknown("part of a list", getattr(base, "span", None))])
+
+    def _dict(self, node: cst.Dict, f: Frame) -> object:
+        out = SDict(f.module.span(node))
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                merged = self.value(element.value, f)
+                if isinstance(merged, dict):
+                    for key, value in merged.items():
+                        out.put(key, value, getattr(merged, "spans", {}).get(key))
+                continue
+            key = self.value(element.key, f)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                out.put(key, self.value(element.value, f), f.module.span(element.key))
+        return out
+
+    def _list(self, node: cst.List | cst.Tuple, f: Frame) -> object:
+        out = SList(span=f.module.span(node))
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                inner = self.value(element.value, f)
+                self._extend(out, inner, f.module.span(element))
+            else:
+                out.add(self.value(element.value, f), f.module.span(element.value))
+        return out
+
+    def _extend(self, out: SList, inner: object, span: Span) -> None:
+        if isinstance(inner, list):
+            out.extend(inner)
+            out.loop_marks.extend(getattr(inner, "loop_marks", ()))
+            out.spans.extend(getattr(inner, "spans", [span] * len(inner)))
+            if getattr(inner, "unordered", None) is not None and out.unordered is None:
+                out.unordered = inner.unordered  # type: ignore[attr-defined]
+            out.shared = out.shared or getattr(inner, "shared", False)
+        elif isinstance(inner, USet):
+            out.extend(inner.items)
+            out.spans.extend([span] * len(inner.items))
+            out.unordered = Hole(HoleKind.UNORDERED, f"iteration over {inner.label}", inner.origin, _sample(inner.items))
+        elif isinstance(inner, Hole):
+            out.add(inner, span)
+            out.shared = out.shared or inner.kind is HoleKind.PER_REQUEST
+        else:
+            out.add(unknown("items of an unknown collection", span), span)
+
+    def _binary(self, node: cst.BinaryOperation, f: Frame) -> object:
+        left, right = self.value(node.left, f), self.value(node.right, f)
+        op = node.operator
+        if isinstance(op, cst.Add):
+            if isinstance(left, list) and isinstance(right, (list, Hole)):
+                out = left.copy() if isinstance(left, SList) else SList(left)
+                self._extend(out, right, f.module.span(node.right))
+                return out
+            if isinstance(left, Hole) and isinstance(right, list):
+                out = SList(span=f.module.span(node))
+                self._extend(out, left, f.module.span(node.left))
+                self._extend(out, right, f.module.span(node.right))
+                return out
+            if _textual(left) or _textual(right):
+                return concat(self.text(left, node.left, f), self.text(right, node.right, f))
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+                return left + right
+        if isinstance(op, cst.Modulo) and isinstance(left, str):
+            return self._percent(left, right, node, f)
+        if isinstance(op, cst.BitOr) and isinstance(left, dict) and isinstance(right, dict):
+            out = left.copy() if isinstance(left, SDict) else SDict()
+            for key, value in right.items():
+                out.put(key, value, getattr(right, "spans", {}).get(key))
+            return out
+        if isinstance(op, cst.Divide) and isinstance(left, PathValue):
+            if isinstance(right, str):
+                return PathValue(left.path / right)
+            return unknown(f.module.code(node), f.module.span(node))
+        if isinstance(op, cst.Multiply) and isinstance(left, str) and isinstance(right, int) and len(left) * right < MAX_TEXT:
+            return left * right
+        if isinstance(left, (int, float)) and isinstance(right, (int, float)) and not isinstance(op, (cst.Divide, cst.Power)):
+            try:
+                return {cst.Subtract: lambda: left - right, cst.Multiply: lambda: left * right, cst.FloorDivide: lambda: left // right}[type(op)]()  # type: ignore[operator]
+            except (KeyError, ZeroDivisionError):
+                pass
+        inner = holes_in(left) + holes_in(right)
+        volatile = [h for h in inner if h.kind is HoleKind.VOLATILE]
+        if volatile:
+            return volatile[0]
+        return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
+
+    def _percent(self, template: str, args: object, node: cst.CSTNode, f: Frame) -> object:
+        values = list(args) if isinstance(args, list) else [args]
+        out: object = ""
+        position = 0
+        last = 0
+        for match in re.finditer(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo%]", template):
+            out = concat(out, template[last : match.start()])
+            last = match.end()
+            if match.group(0) == "%%":
+                out = concat(out, "%")
+                continue
+            if match.group(1) is not None and isinstance(args, dict):
+                value = args.get(match.group(1), unknown(match.group(1), f.module.span(node)))
+            elif position < len(values):
+                value = values[position]
+                position += 1
+            else:
+                value = unknown("a %-format argument", f.module.span(node))
+            out = concat(out, self.text(value, node, f))
+        return concat(out, template[last:])
+
+    def _choice(self, a: object, b: object, node: cst.CSTNode, f: Frame) -> object:
+        if _same(a, b):
+            return a
+        for value in (a, b):
+            volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
+            if volatile:
+                return value
+        return Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({f.module.code(node, 50)})", f.module.span(node), _common_sample(a, b))
+
+    def origin(self, node: cst.CSTNode, f: Frame, hops: int = 0) -> Span:
+        """Where the value of ``node`` is written: through plain names to a literal."""
+        if hops < 6 and isinstance(node, cst.Name) and node.value not in f.env:
+            scope: Scope | None = f.scope
+            local = True
+            while scope is not None:
+                before = [b for b in scope.bindings.get(node.value, ()) if not local or b.pos < f.at]
+                if before and before[-1].kind in ("assign", "annassign") and not before[-1].index:
+                    binding = before[-1]
+                    return self.origin(binding.node, Frame(f.module, scope, binding.pos, depth=f.depth), hops + 1)
+                if before or node.value in scope.params:
+                    break
+                if node.value in scope.imports:
+                    target = self.project.resolve(f.module, scope.imports[node.value])
+                    if target is not None and target[1] is not None:
+                        other, attr = target
+                        return self.origin(cst.Name(attr), Frame(other, other.scope, (1 << 30, 0), depth=f.depth), hops + 1) if attr in other.scope.bindings else f.module.span(node)
+                    break
+                local = False
+                scope = scope.parent
+        if isinstance(node, cst.Name) and hops and node.value not in f.module.scope.bindings:
+            return f.module.span(node)
+        return f.module.span(node)
+
+    def _comprehension(self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp, f: Frame) -> object:
+        out = SList(span=f.module.span(node))
+        envs: list[dict] = [dict(f.env)]
+        unordered: Hole | None = None
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            iterable = self.value(comp.iter, Frame(f.module, f.scope, f.at, envs[0] if envs else f.env, f.depth))
+            items, hole = self.iterate(iterable, comp.iter, f)
+            unordered = unordered or hole
+            next_envs = []
+            for env in envs:
+                for item in items:
+                    bound = dict(env)
+                    _bind_target(comp.target, item, bound, f)
+                    next_envs.append(bound)
+            envs = next_envs[:MAX_UNROLL]
+            if comp.ifs:
+                envs = [env for env in envs if not _false(self.value(comp.ifs[0].test, Frame(f.module, f.scope, f.at, env, f.depth)))]
+            comp = comp.inner_for_in
+        for env in envs:
+            out.add(self.value(node.elt, Frame(f.module, f.scope, f.at, env, f.depth)), f.module.span(node.elt))
+        out.unordered = unordered
+        return out
+
+    def iterate(self, iterable: object, node: cst.CSTNode, f: Frame) -> tuple[list, Hole | None]:
+        """The items a loop over ``iterable`` sees (a stand-in hole when unknown), and the
+        hole that says their order varies."""
+        if isinstance(iterable, USet):
+            return list(iterable.items)[:MAX_UNROLL], Hole(HoleKind.UNORDERED, f"iteration over {iterable.label}", iterable.origin, _sample(iterable.items))
+        if isinstance(iterable, list):
+            return list(iterable)[:MAX_UNROLL], getattr(iterable, "unordered", None)
+        if isinstance(iterable, dict):
+            return list(iterable)[:MAX_UNROLL], None
+        if isinstance(iterable, str):
+            return list(iterable)[:MAX_UNROLL], None
+        if isinstance(iterable, Hole):
+            return [Hole(iterable.kind, f"an item of {iterable.label}", iterable.origin)], (iterable if iterable.kind is HoleKind.UNORDERED else None)
+        return [unknown(f"an item of {f.module.code(node, 40)}", f.module.span(node))], None
+
+    # -- names -----------------------------------------------------------------------
+
+    def name(self, name: str, f: Frame, node: cst.CSTNode | None = None) -> object:
+        if name in f.env:
+            return f.env[name]
+        if name in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[name]
+        if name == "__file__":
+            return str(f.module.path)
+        scope: Scope | None = f.scope
+        first = True
+        while scope is not None:
+            if scope.kind == "class" and not first:
+                scope = scope.parent
+                continue
+            found = self._in_scope(name, scope, f, first, node)
+            if found is not _MISSING:
+                return found
+            first = False
+            scope = scope.parent
+        if name in _BUILTINS:
+            return Opaque(f"builtins.{name}")
+        return unknown(name, f.module.span(node) if node is not None else None)
+
+    def _in_scope(self, name: str, scope: Scope, f: Frame, local: bool, node: cst.CSTNode | None) -> object:
+        bindings = scope.bindings.get(name, ())
+        limit = f.at if local else (1 << 30, 0)
+        before = [b for b in bindings if b.pos < limit]
+        if not before and local and scope.kind == "module" and bindings:
+            before = bindings  # a module name used above its definition: a function body runs later
+        if before:
+            binding = before[-1]
+            value = self.binding(binding, scope, f)
+            earlier = [b for b in before[:-1] if b.branches != binding.branches or b.loops != binding.loops]
+            if binding.branches and earlier and not _encloses(binding.branches, f, scope, local):
+                other = self.binding(earlier[-1], scope, f)
+                if not _same(value, other):
+                    value = self._choice(value, other, binding.node, Frame(f.module, scope, binding.pos, depth=f.depth))
+            return self.mutate(value, name, scope, binding.pos, limit, f)
+        if name in scope.params:
+            return self.mutate(self.parameter(scope, name, f), name, scope, (0, 0), limit, f)
+        if name in scope.imports:
+            return self.imported(scope.imports[name], f.module, f)
+        return _MISSING
+
+    def binding(self, binding: Binding, scope: Scope, f: Frame) -> object:
+        key = id(binding)
+        if key in self._memo:
+            return _fresh(self._memo[key])
+        if key in self._active:
+            return unknown(f"{binding.name} (defined in terms of itself)", f.module.span(binding.node))
+        self._active.add(key)
+        try:
+            frame = Frame(f.module if scope in f.module.scopes.values() else self._module_of(scope, f), scope, binding.pos, {}, f.depth + 1)
+            value = self._binding(binding, scope, frame)
+        finally:
+            self._active.discard(key)
+        if binding.kind in ("assign", "annassign", "walrus", "def", "class", "with"):
+            self._memo[key] = value
+        return _fresh(value)
+
+    def _module_of(self, scope: Scope, f: Frame) -> Module:
+        while scope.parent is not None:
+            scope = scope.parent
+        return self.project.module_of_scope(scope) or f.module
+
+    def _binding(self, binding: Binding, scope: Scope, f: Frame) -> object:
+        if binding.kind == "def":
+            return Function(f.module, binding.name, binding.node, scope.name if scope.kind == "class" else None)
+        if binding.kind == "class":
+            class_scope = f.module.scopes.get(binding.node)
+            return Opaque(f"{f.module.name}.{binding.name}", ("class", class_scope, f.module))
+        if binding.kind == "for":
+            loop: cst.For = binding.node  # type: ignore[assignment]
+            iterable = self.value(loop.iter, f)
+            items, hole = self.iterate(iterable, loop.iter, f)
+            item = hole if hole is not None else (items[-1] if items else unknown(binding.name, f.module.span(loop.target)))
+            return _index(item, binding.index)
+        value = self.value(binding.node, f)
+        return _index(value, binding.index)
+
+    def mutate(self, value: object, name: str, scope: Scope, after: tuple[int, int], before: tuple[int, int], f: Frame) -> object:
+        """``value`` with the in-place changes made to ``name`` between two positions replayed."""
+        changes = [m for m in scope.mutations.get(name, ()) if after < m.pos < before]
+        if not changes:
+            return value
+        module = f.module if scope in f.module.scopes.values() else self._module_of(scope, f)
+        value = _deep_copy(value)
+        for change in changes:
+            value = self._replay(value, change, scope, module, f)
+        return value
+
+    def _replay(self, value: object, m: Mutation, scope: Scope, module: Module, f: Frame) -> object:
+        frame = Frame(module, scope, m.pos, dict(f.env), f.depth + 1)
+        envs = self._loop_envs(m, frame)
+        if m.op == "iadd" and not m.path:
+            for env in envs:
+                added = self.value(m.args[0], Frame(module, scope, m.pos, env, frame.depth))
+                if isinstance(value, list):
+                    self._extend(value if isinstance(value, SList) else SList(value), added, module.span(m.args[0]))
+                else:
+                    value = concat(self.text(value, m.node, frame), self.text(added, m.args[0], frame))
+            return value
+        target = value
+        for key_node in m.path:
+            key = self.value(key_node, frame)
+            if isinstance(target, dict) and _hashable(key) and key in target:
+                target = target[key]
+            elif isinstance(target, list) and isinstance(key, int) and -len(target) <= key < len(target):
+                target = target[key]
+            else:
+                return value
+        for env in envs:
+            g = Frame(module, scope, m.pos, env, frame.depth)
+            if m.op == "setitem" and isinstance(target, dict):
+                key = self.value(m.args[0], g)
+                if _hashable(key) and not isinstance(key, (Hole, Text)):
+                    if isinstance(target, SDict):
+                        target.put(key, self.value(m.args[1], g), module.span(m.args[0]))
+                    else:
+                        target[key] = self.value(m.args[1], g)
+            elif m.op == "setitem" and isinstance(target, list):
+                key = self.value(m.args[0], g)
+                if isinstance(key, int) and -len(target) <= key < len(target):
+                    target[key] = self.value(m.args[1], g)
+            elif m.op == "append" and isinstance(target, list) and m.args:
+                item = self.value(m.args[0].value, g)
+                target.append(item)
+                if isinstance(target, SList):
+                    target.spans.append(module.span(m.args[0].value))
+                    marker = getattr(item, "spans", {}).get("cache_control") if isinstance(item, dict) and item.get("cache_control") is not None else None
+                    if marker is not None and m.loops and marker not in target.loop_marks and self._unbounded(m, frame):
+                        target.loop_marks.append(marker)
+            elif m.op == "extend" and isinstance(target, SList) and m.args:
+                self._extend(target, self.value(m.args[0].value, g), module.span(m.args[0].value))
+            elif m.op == "insert" and isinstance(target, list) and len(m.args) == 2:
+                index = self.value(m.args[0].value, g)
+                item = self.value(m.args[1].value, g)
+                if isinstance(index, int):
+                    target.insert(index, item)
+                    if isinstance(target, SList):
+                        target.spans.insert(index, module.span(m.args[1].value))
+            elif m.op == "update" and isinstance(target, dict):
+                for arg in m.args:
+                    if arg.keyword is not None:
+                        _put(target, arg.keyword.value, self.value(arg.value, g), module.span(arg))
+                    elif arg.star != "*":
+                        merged = self.value(arg.value, g)
+                        if isinstance(merged, dict):
+                            for key, item in merged.items():
+                                _put(target, key, item, getattr(merged, "spans", {}).get(key))
+            elif m.op == "setdefault" and isinstance(target, dict) and m.args:
+                key = self.value(m.args[0].value, g)
+                if _hashable(key) and key not in target:
+                    _put(target, key, self.value(m.args[1].value, g) if len(m.args) > 1 else None, module.span(m.args[0].value))
+            elif m.op == "shuffle" and isinstance(target, SList):
+                target.unordered = Hole(HoleKind.UNORDERED, "random.shuffle()", module.span(m.node), _sample(list(target)))
+        return value
+
+    def _unbounded(self, m: Mutation, f: Frame) -> bool:
+        """Whether a loop around the change runs for a number of items nothing bounds."""
+        for loop in m.loops:
+            if isinstance(loop, cst.While):
+                return True
+            if isinstance(loop, cst.For):
+                iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth))
+                items, _ = self.iterate(iterable, loop.iter, f)
+                if not isinstance(iterable, (list, USet, dict, str)) or len(items) > 4:
+                    return True
+        return False
+
+    def _loop_envs(self, m: Mutation, f: Frame) -> list[dict]:
+        """The bindings of each pass of the loops around a change (one pass when unknown)."""
+        envs = [dict(f.env)]
+        for loop in m.loops:
+            if not isinstance(loop, cst.For):
+                continue
+            iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth))
+            items, hole = self.iterate(iterable, loop.iter, f)
+            next_envs = []
+            for env in envs:
+                for item in items:
+                    bound = dict(env)
+                    _bind_target(loop.target, hole if hole is not None and not isinstance(iterable, (list, USet)) else item, bound, f)
+                    next_envs.append(bound)
+            envs = next_envs[:MAX_UNROLL] or envs
+        return envs
+
+    def parameter(self, scope: Scope, name: str, f: Frame) -> object:
+        """A parameter's value: what every caller in the checked code passes, else a hole."""
+        param = scope.params[name]
+        module = f.module if scope in f.module.scopes.values() else self._module_of(scope, f)
+        origin = module.span(param.name)
+        annotation = dotted(param.annotation.annotation) if param.annotation is not None else None
+        if annotation:
+            qual = self._qualify_dotted(annotation, Frame(module, scope, (0, 0), depth=f.depth))
+            if qual in CLIENTS:
+                return Client(*CLIENTS[qual])
+        if name == "self" and scope.owner is not None:
+            return Opaque("self", ("instance", scope.owner, module))
+        passed = self.project.arguments(scope, module, name, self, f.depth)
+        hole = Hole(HoleKind.PER_REQUEST, f"parameter '{name}'", origin)
+        if not passed:
+            return hole
+        volatile = [v for v in passed if any(h.kind is HoleKind.VOLATILE for h in holes_in(v))]
+        if volatile:
+            return volatile[0]
+        first = passed[0]
+        if all(not holes_in(v) for v in passed) and all(_same(first, v) for v in passed[1:]):
+            return first
+        shared = [v for v in passed if isinstance(v, list) and getattr(v, "shared", False)]
+        if shared:
+            return shared[0]
+        return hole
+
+    def self_attribute(self, cls: Scope, attr: str, f: Frame, node: cst.CSTNode) -> object:
+        module = self._module_of(cls, f)
+        if attr in cls.bindings:  # a class attribute
+            binding = cls.bindings[attr][-1]
+            return self.binding(binding, cls, Frame(module, cls, (1 << 30, 0), depth=f.depth))
+        bindings = cls.self_attrs.get(attr)
+        if not bindings:
+            method = cls.children.get(attr)
+            if method is not None:
+                return Function(module, attr, method.node, cls.name)
+            return Hole(HoleKind.UNKNOWN, f"self.{attr}", module.span(node))
+        values = []
+        for binding in bindings:
+            method = next((s for s in cls.children.values() if binding.pos >= module.pos(s.node) and _inside(module, s.node, binding.pos)), None)
+            scope = method or cls
+            values.append(self.binding(binding, scope, Frame(module, scope, binding.pos, depth=f.depth)))
+        value = values[0] if all(_same(values[0], v) for v in values[1:]) else Hole(HoleKind.PER_REQUEST, f"self.{attr}", module.span(node))
+        grows = any(f"self.{attr}" in method.mutations for method in cls.children.values() if method.name != "__init__")
+        if isinstance(value, SList) and grows:
+            # A list the object keeps and adds to on every call: earlier calls' items come first.
+            earlier = Hole(HoleKind.PER_REQUEST, f"earlier items of self.{attr}", module.span(node))
+            value = SList([earlier, *value], value.span, [module.span(node), *value.spans], value.unordered, shared=True)
+        return value
+
+    def imported(self, imp: Import, module: Module, f: Frame) -> object:
+        target = self.project.resolve(module, imp)
+        if target is not None:
+            other, attr = target
+            self.read.add(other.path)
+            if attr is None:
+                return Opaque(other.name or imp.module, other)
+            return self.module_attribute(other, attr, f, None)
+        qual = ".".join(p for p in (imp.module, imp.name) if p) if imp.level == 0 else (imp.name or imp.module)
+        return Opaque(qual)
+
+    def module_attribute(self, other: Module, attr: str, f: Frame, node: cst.CSTNode | None) -> object:
+        frame = Frame(other, other.scope, (1 << 30, 0), depth=f.depth + 1)
+        found = self._in_scope(attr, other.scope, frame, True, node)
+        if found is _MISSING:
+            return Opaque(f"{other.name}.{attr}")
+        return found
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def qualify(self, node: cst.BaseExpression, f: Frame) -> str | None:
+        """The qualified name of a dotted expression through the imports (``dt.datetime.now``)."""
+        name = dotted(node)
+        return self._qualify_dotted(name, f) if name else None
+
+    def _qualify_dotted(self, name: str, f: Frame) -> str | None:
+        head, _, rest = name.partition(".")
+        if head in f.env:
+            return None
+        scope: Scope | None = f.scope
+        while scope is not None:
+            if head in scope.imports:
+                imp = scope.imports[head]
+                if imp.level:
+                    return None
+                base = f"{imp.module}.{imp.name}" if imp.name else imp.module
+                return f"{base}.{rest}" if rest else base
+            if head in scope.bindings or head in scope.params:
+                return None
+            scope = scope.parent
+        if head in _BUILTINS:
+            return f"builtins.{name}"
+        return None
+
+    def call(self, node: cst.Call, f: Frame) -> object:
+        span = f.module.span(node)
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            receiver = self.value(func.value, f)
+            attr = func.attr.value
+            if isinstance(receiver, Opaque) and isinstance(receiver.extra, Module):
+                target = self.module_attribute(receiver.extra, attr, f, func)
+                if isinstance(target, Function):
+                    return self.summarise(target, node, f)
+                return self._qualified_call(f"{receiver.qualname}.{attr}", node, f, span)
+            if isinstance(receiver, Opaque) and receiver.extra is None and not receiver.qualname.startswith(("client.", "lambda")):
+                return self._qualified_call(f"{receiver.qualname}.{attr}", node, f, span)
+            return self._method(receiver, attr, node, f)
+        target = self.value(func, f)
+        if isinstance(target, Function):
+            return self.summarise(target, node, f)
+        if isinstance(target, Opaque):
+            if isinstance(target.extra, tuple) and target.extra[0] == "class":
+                return Opaque(f"{target.qualname}()", ("instance", target.extra[1], target.extra[2]))
+            return self._qualified_call(target.qualname, node, f, span)
+        return self._unknown_call(node, f)
+
+    def _qualified_call(self, qual: str, node: cst.Call, f: Frame, span: Span) -> object:
+        qual = qual.removeprefix("builtins.")
+        if qual.startswith("datetime.") and qual.count(".") == 1 and qual.split(".")[1] in ("now", "utcnow", "today"):
+            qual = "datetime." + qual  # "from datetime import datetime" then "datetime.now()"
+        source = sources.volatile(qual, self.extra)
+        if source is not None:
+            return Hole(source.kind, f"{qual}()", span, source.sample)
+        if qual in CLIENTS:
+            return Client(*CLIENTS[qual])
+        args = node.args
+        if qual in self.unordered:
+            hole = Hole(HoleKind.UNORDERED, f"{qual}()", span)
+            return SList([hole], span, [span], unordered=hole)
+        if qual in ("random.sample", "numpy.random.permutation"):
+            items = self.value(args[0].value, f) if args else None
+            hole = Hole(HoleKind.UNORDERED, f"{qual}()", span, _sample(items) if isinstance(items, list) else None)
+            out = SList(items if isinstance(items, list) else [hole], span)
+            out.unordered = hole
+            return out
+        if qual in ("json.dumps", "simplejson.dumps", "orjson.dumps"):
+            return self._json_dumps(qual, node, f, span)
+        if qual in ("str", "repr"):
+            if not args:
+                return ""
+            value = self.value(args[0].value, f)
+            return self.text(value, args[0].value, f, conversion="r" if qual == "repr" else None)
+        if qual == "sorted":
+            value = self.value(args[0].value, f) if args else SList()
+            items, _ = self.iterate(value, args[0].value if args else node, f)
+            if not any(isinstance(i, Hole) for i in items) and all(isinstance(i, str) for i in items) and not any(a.keyword for a in args[1:]):
+                return SList(sorted(items), span)
+            return SList(items, span)
+        if qual in ("list", "tuple"):
+            if not args:
+                return SList(span=span)
+            value = self.value(args[0].value, f)
+            out = SList(span=span)
+            self._extend(out, value, span)
+            return out
+        if qual in ("set", "frozenset"):
+            value = self.value(args[0].value, f) if args else SList()
+            items, _ = self.iterate(value, node, f)
+            return USet(tuple(items), span, f"a {qual}")
+        if qual == "dict":
+            out = SDict(span)
+            for arg in args:
+                if arg.keyword is not None:
+                    out.put(arg.keyword.value, self.value(arg.value, f), f.module.span(arg))
+                elif arg.star == "**" or not arg.star:
+                    merged = self.value(arg.value, f)
+                    if isinstance(merged, dict):
+                        for key, value in merged.items():
+                            out.put(key, value, getattr(merged, "spans", {}).get(key))
+            return out
+        if qual in ("textwrap.dedent", "inspect.cleandoc"):
+            value = self.value(args[0].value, f) if args else ""
+            if isinstance(value, str):
+                return textwrap.dedent(value) if qual == "textwrap.dedent" else _cleandoc(value)
+            return value
+        if qual in ("pathlib.Path", "pathlib.PurePath", "os.path.join", "os.path.dirname", "os.path.abspath", "os.path.realpath"):
+            return self._path_call(qual, node, f)
+        if qual == "open" or qual == "io.open":
+            target = self.value(args[0].value, f) if args else None
+            if isinstance(target, str):
+                target = PathValue(Path(target))
+            return Opaque("file", target) if isinstance(target, PathValue) else Opaque("file")
+        if qual == "len":
+            value = self.value(args[0].value, f) if args else None
+            return len(value) if isinstance(value, (str, list, dict)) and not holes_in(value) else unknown("len()", span)
+        if qual == "next":
+            return self._unknown_call(node, f)
+        return self._unknown_call(node, f, qual)
+
+    def _json_dumps(self, qual: str, node: cst.Call, f: Frame, span: Span) -> object:
+        args = node.args
+        value = self.value(args[0].value, f) if args and not args[0].keyword else None
+        options = {a.keyword.value: self.value(a.value, f) for a in args if a.keyword is not None}
+        try:
+            sample = json.dumps(_plain(value), indent=options.get("indent") if isinstance(options.get("indent"), int) else None, sort_keys=options.get("sort_keys") is True)
+        except (TypeError, ValueError):
+            sample = None
+        if options.get("sort_keys") is True or not isinstance(value, (dict, USet)) and not _has_dict(value):
+            if sample is not None and not holes_in(value):
+                return sample
+            inner = holes_in(value)
+            return Text(tuple(inner)) if inner else unknown(f"{qual}()", span)
+        # The repair: sort_keys=True as the last argument, unless the call spells it otherwise.
+        insert = None
+        if "sort_keys" not in options and not any(a.star for a in args) and qual != "orjson.dumps":
+            where = f.module.positions.get(node)
+            if where is not None:
+                last = args[-1] if args else None
+                trailing = last is not None and isinstance(last.comma, cst.Comma)
+                insert = (where.end.line, where.end.column, "sort_keys=True" if trailing or not args else ", sort_keys=True")
+        return Hole(HoleKind.UNSORTED_JSON, f"{qual}() without sort_keys=True", span, sample, insert)
+
+    def _path_call(self, qual: str, node: cst.Call, f: Frame) -> object:
+        parts = [self.value(a.value, f) for a in node.args]
+        texts = [p.path if isinstance(p, PathValue) else p for p in parts]
+        if not all(isinstance(t, (str, Path)) for t in texts) or not texts:
+            return unknown(f.module.code(node), f.module.span(node))
+        if qual in ("os.path.dirname",):
+            return str(Path(texts[0]).parent)
+        if qual in ("os.path.abspath", "os.path.realpath"):
+            return str(texts[0])
+        joined = Path(*texts)  # type: ignore[arg-type]
+        return PathValue(joined) if qual.startswith("pathlib") else str(joined)
+
+    def _method(self, receiver: object, method: str, node: cst.Call, f: Frame) -> object:
+        span = f.module.span(node)
+        args = node.args
+        if isinstance(receiver, Function):
+            return self._unknown_call(node, f)
+        if isinstance(receiver, Opaque) and isinstance(receiver.extra, tuple) and receiver.extra[0] == "instance":
+            cls: Scope = receiver.extra[1]
+            method_scope = cls.children.get(method)
+            if method_scope is not None:
+                return self.summarise(Function(receiver.extra[2], method, method_scope.node, cls.name), node, f)
+            return self._unknown_call(node, f)
+        if isinstance(receiver, PathValue):
+            if method in ("read_text", "read_bytes", "open"):
+                return self.read_file(receiver.path, span) if method != "open" else Opaque("file", receiver)
+            if method in sources.UNORDERED_PATH_METHODS:
+                hole = Hole(HoleKind.UNORDERED, f"Path.{method}()", span)
+                return SList([hole], span, [span], unordered=hole)
+            if method in ("joinpath", "with_name", "with_suffix", "resolve", "absolute"):
+                extra = [self.value(a.value, f) for a in args]
+                if all(isinstance(e, str) for e in extra):
+                    path = receiver.path
+                    if method == "joinpath":
+                        path = path.joinpath(*extra)
+                    elif method == "with_name" and extra:
+                        path = path.with_name(extra[0])
+                    elif method == "with_suffix" and extra:
+                        path = path.with_suffix(extra[0])
+                    return PathValue(path)
+            return unknown(f.module.code(node), span)
+        if isinstance(receiver, Opaque) and receiver.qualname == "file":
+            if method in ("read",) and isinstance(receiver.extra, PathValue):
+                return self.read_file(receiver.extra.path, span)
+            return unknown(f.module.code(node), span)
+        if isinstance(receiver, str):
+            return self._str_method(receiver, method, node, f)
+        if isinstance(receiver, Text):
+            if method in ("strip", "lstrip", "rstrip", "upper", "lower", "replace", "format", "removeprefix", "removesuffix", "encode", "decode"):
+                pieces = list(receiver.pieces)
+                if method in ("strip", "lstrip") and pieces and isinstance(pieces[0], str):
+                    pieces[0] = pieces[0].lstrip()
+                if method in ("strip", "rstrip") and pieces and isinstance(pieces[-1], str):
+                    pieces[-1] = pieces[-1].rstrip()
+                return Text(tuple(p for p in pieces if p != ""))
+            return receiver
+        if isinstance(receiver, Hole):
+            if method in ("get", "__getitem__") and receiver.label == "os.environ":
+                return Hole(HoleKind.VOLATILE, f.module.code(node), span)
+            return Hole(receiver.kind, receiver.label, receiver.origin, receiver.sample)
+        if isinstance(receiver, dict):
+            if method == "get" and args:
+                key = self.value(args[0].value, f)
+                if _hashable(key) and key in receiver:
+                    return receiver[key]
+                return self.value(args[1].value, f) if len(args) > 1 else None
+            if method == "copy":
+                return _deep_copy(receiver)
+            if method in ("items", "keys", "values"):
+                items = list(getattr(receiver, method)())
+                return SList([list(i) if isinstance(i, tuple) else i for i in items], span)
+        if isinstance(receiver, list) and method == "copy":
+            return _deep_copy(receiver)
+        if isinstance(receiver, USet) and method in ("union", "copy", "difference", "intersection"):
+            return receiver
+        return self._unknown_call(node, f)
+
+    def _str_method(self, receiver: str, method: str, node: cst.Call, f: Frame) -> object:
+        args = node.args
+        if method == "join" and args:
+            iterable = self.value(args[0].value, f)
+            items, hole = self.iterate(iterable, args[0].value, f)
+            out: object = ""
+            for i, item in enumerate(items):
+                if i:
+                    out = concat(out, receiver)
+                out = concat(out, self.text(item, args[0].value, f))
+            if hole is not None:
+                sized, bounded = out.sized_text() if isinstance(out, Text) else (out, True)
+                return Hole(hole.kind, hole.label, hole.origin, sized if bounded and isinstance(sized, str) else None)
+            return out
+        if method == "format":
+            return self._format(receiver, node, f)
+        values = [self.value(a.value, f) for a in args if a.keyword is None and not a.star]
+        if all(isinstance(v, (str, int)) or v is None for v in values) and method in _PURE_STR_METHODS:
+            try:
+                result = getattr(receiver, method)(*values)
+            except (TypeError, ValueError):
+                return unknown(f.module.code(node), f.module.span(node))
+            if isinstance(result, list):
+                return SList(result, f.module.span(node))
+            return result
+        inner = [h for v in values for h in holes_in(v)]
+        return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
+
+    def _format(self, template: str, node: cst.Call, f: Frame) -> object:
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
+        mappings = [self.value(a.value, f) for a in node.args if a.star == "**"]
+        out: object = ""
+        auto = 0
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError:
+            return unknown("a malformed format string", f.module.span(node))
+        for literal, field_name, spec, conversion in parsed:
+            out = concat(out, literal)
+            if field_name is None:
+                continue
+            head = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+            if head == "":
+                head = str(auto)
+                auto += 1
+            if head.isdigit() and int(head) < len(positional):
+                arg_node = positional[int(head)].value
+                value = self.value(arg_node, f)
+            elif head in keywords:
+                arg_node = keywords[head].value
+                value = self.value(arg_node, f)
+            else:
+                arg_node = node
+                value = next((m[head] for m in mappings if isinstance(m, dict) and head in m), None)
+                if value is None:
+                    value = unknown(f"'{head}' in a format string", f.module.span(node))
+            if head != field_name:  # an attribute or index of the argument
+                value = value if holes_in(value) else unknown(field_name, f.module.span(arg_node))
+            out = concat(out, self.text(value, arg_node, f, conversion=conversion))
+        return out
+
+    def _unknown_call(self, node: cst.Call, f: Frame, qual: str | None = None) -> object:
+        """An opaque call: volatile if it is fed a volatile value, else unknown."""
+        for arg in node.args:
+            value = self.value(arg.value, f)
+            volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
+            if volatile:
+                return volatile[0]
+        if isinstance(node.func, cst.Attribute):
+            receiver_holes = [h for h in holes_in(self.value(node.func.value, f)) if h.kind is HoleKind.VOLATILE]
+            if receiver_holes:
+                return receiver_holes[0]
+        return unknown(f"{f.module.code(node, 50)}", f.module.span(node))
+
+    def summarise(self, target: Function, node: cst.Call, f: Frame) -> object:
+        """A helper's return value for the arguments of this call."""
+        if f.depth >= MAX_DEPTH:
+            return self._unknown_call(node, f)
+        module: Module = target.module  # type: ignore[assignment]
+        scope = module.scopes.get(target.node)
+        if scope is None or not scope.returns:
+            return self._unknown_call(node, f)
+        key = ("summary", id(target.node))
+        if key in self._active:  # recursion
+            return unknown(f"{target.name}() (recursive)", f.module.span(node))
+        env: dict[str, object] = {}
+        params = [p for p in scope.params.values()]
+        fn: cst.FunctionDef = target.node  # type: ignore[assignment]
+        positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
+        if target.owner is not None and positional and positional[0] in ("self", "cls"):
+            positional = positional[1:]
+        index = 0
+        for arg in node.args:
+            if arg.star:
+                continue
+            if arg.keyword is not None:
+                env[arg.keyword.value] = self.value(arg.value, f)
+            elif index < len(positional):
+                env[positional[index]] = self.value(arg.value, f)
+                index += 1
+        module_frame = Frame(module, scope, (0, 0), depth=f.depth + 1)
+        for param in params:
+            name = param.name.value
+            if name not in env and param.default is not None:
+                env[name] = self.value(param.default, Frame(module, scope.parent or module.scope, module.pos(fn), depth=f.depth + 1))
+        self._active.add(key)  # type: ignore[arg-type]
+        try:
+            last = _main_return(scope)
+            frame = Frame(module, scope, module.pos(last), {k: v for k, v in env.items()}, f.depth + 1)
+            for name in scope.params:
+                if name not in frame.env and name not in ("self", "cls"):
+                    frame.env[name] = Hole(HoleKind.PER_REQUEST, f"parameter '{name}' of {target.name}()", module.span(scope.params[name].name))
+            value = self.value(last.value, frame) if last.value is not None else None
+        finally:
+            self._active.discard(key)  # type: ignore[arg-type]
+        del module_frame
+        if module is not f.module:
+            self.read.add(module.path)
+        return value
+
+    def read_file(self, path: Path, span: Span) -> object:
+        try:
+            if path.stat().st_size > MAX_TEXT:
+                return unknown(f"{path.name} (too large to read)", span)
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return unknown(f"the contents of {path.name}", span)
+        self.read.add(path)
+        return text
+
+
+_MISSING = object()
+
+_PURE_STR_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "upper", "lower", "title", "capitalize", "casefold", "replace", "removeprefix", "removesuffix", "splitlines", "split", "zfill", "center", "ljust", "rjust", "expandtabs"}
+)
+
+
+def concat(a: object, b: object) -> object:
+    """Two texts joined; literal pieces merge so a Text stays short."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a + b if len(a) + len(b) < MAX_TEXT else Text((a, b))
+    pieces: list = []
+    for value in (a, b):
+        if isinstance(value, str):
+            parts: tuple = (value,) if value else ()
+        elif isinstance(value, Text):
+            parts = value.pieces
+        elif isinstance(value, Hole):
+            parts = (value,)
+        else:
+            parts = (str(value),)
+        for part in parts:
+            if pieces and isinstance(part, str) and isinstance(pieces[-1], str):
+                pieces[-1] += part
+            else:
+                pieces.append(part)
+    return Text(tuple(pieces))
+
+
+def _textual(value: object) -> bool:
+    return isinstance(value, (str, Text))
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _same(a: object, b: object) -> bool:
+    if holes_in(a) or holes_in(b):
+        return a is b
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except Exception:  # noqa: BLE001 - values of unknown types
+        return False
+
+
+def _sample(items: object) -> str | None:
+    try:
+        return repr(_plain(items))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _plain(value: object) -> Any:
+    """``value`` as plain JSON-like Python, holes as their samples (for a size)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, USet):
+        return [_plain(v) for v in value.items]
+    if isinstance(value, Text):
+        return value.sized_text()[0]
+    if isinstance(value, Hole):
+        return value.sample or ""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def _has_dict(value: object) -> bool:
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, list):
+        return any(_has_dict(v) for v in value)
+    return False
+
+
+def _false(value: object) -> bool:
+    return not holes_in(value) and not isinstance(value, (Opaque, Client, Function, PathValue, USet)) and not value
+
+
+def _index(value: object, index: tuple[int, ...]) -> object:
+    for i in index:
+        if isinstance(value, list) and -len(value) <= i < len(value):
+            value = value[i]
+        elif isinstance(value, Hole):
+            return value
+        else:
+            return unknown("an unpacked item", None)
+    return value
+
+
+def _bind_target(target: cst.BaseExpression, value: object, env: dict, f: Frame) -> None:
+    if isinstance(target, cst.Name):
+        env[target.value] = value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for i, element in enumerate(target.elements):
+            _bind_target(element.value if not isinstance(element.value, cst.StarredElement) else element.value.value, _index(value, (i,)), env, f)
+
+
+def _put(target: dict, key: object, value: object, span: Span | None) -> None:
+    if isinstance(target, SDict):
+        target.put(key, value, span)
+    else:
+        target[key] = value
+
+
+def _deep_copy(value: object) -> object:
+    if isinstance(value, SDict):
+        out = SDict(value.span)
+        for key, item in value.items():
+            out[key] = _deep_copy(item)
+        out.spans = dict(value.spans)
+        return out
+    if isinstance(value, SList):
+        out = SList([_deep_copy(v) for v in value], value.span, value.spans, value.unordered, value.shared)
+        out.loop_marks = list(value.loop_marks)
+        return out
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+_fresh = _deep_copy
+
+
+def _encloses(branches: tuple, f: Frame, scope: Scope, local: bool) -> bool:
+    """Whether the use is inside the innermost branch of the binding (then it wins alone)."""
+    if not local:
+        return False
+    innermost = branches[-1]
+    where = f.module.positions.get(innermost)
+    if where is None:
+        return False
+    return (where.start.line, where.start.column) <= f.at <= (where.end.line, where.end.column)
+
+
+def _inside(module: Module, node: cst.CSTNode, pos: tuple[int, int]) -> bool:
+    where = module.positions.get(node)
+    return where is not None and (where.start.line, where.start.column) <= pos <= (where.end.line, where.end.column)
+
+
+def _main_return(scope: Scope) -> cst.Return:
+    """The return a helper's value is taken from: the last one of its body's top level, else the last."""
+    top = [s for s in scope.body if isinstance(s, cst.SimpleStatementLine)]
+    for statement in reversed(top):
+        for small in statement.body:
+            if isinstance(small, cst.Return):
+                return small
+    return scope.returns[-1]
+
+
+def _cleandoc(value: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(value)
+
+
+def _common_sample(a: object, b: object) -> str | None:
+    """A stand-in for a value chosen between two: the first that is a known string."""
+    for value in (a, b):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Hole) and value.sample is not None:
+            return value.sample
+    return None
+
+
+__all__ = ["Evaluator", "Frame", "concat", "CLIENTS", "math"]

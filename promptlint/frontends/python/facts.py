@@ -1,0 +1,228 @@
+"""What the code around a request says about how it is sent.
+
+How often it runs (once, as a script; or again and again), whether its messages are
+a history the next request extends, which caching parameters are chosen per call,
+whether copies of it start concurrently with no warm-up, and whether breakpoints are
+added in a loop with no bound. Rules read these as ``Request.call``.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...request import CallSite, Hole, HoleKind, Span
+from .calls import recognise
+from .module import CallRecord, Module, Scope, callee_name, dotted
+from .values import SList, holes_in
+
+# Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
+# prefix for model and tools, the messages for the rest.
+VARYING = ("model", "tools", "tool_choice", "thinking")
+_FANOUT_GATHER = {"gather", "as_completed", "wait", "map_async"}
+_FANOUT_SPAWN = {"create_task", "start_soon", "ensure_future", "submit", "run_in_executor", "apply_async", "Thread"}
+_FANOUT_MAP = {"map", "imap", "imap_unordered", "starmap"}
+
+
+def call_site(record: CallRecord, module: Module, body: dict, span: Span) -> CallSite:
+    site = CallSite(span)
+    site.runs_once = runs_once(record, module)
+    site.extended = _extended(body)
+    for name in VARYING:
+        value = body.get(name)
+        where = getattr(body, "spans", {}).get(name)
+        hole = _varies(value)
+        if hole is not None and where is not None:
+            site.varying[name] = (where, hole.label)
+    site.fanout = cold_fanout(record, module)
+    site.loop_breakpoints = loop_breakpoints(record.scope, module)
+    for mark in _loop_marks(body):
+        if mark not in site.loop_breakpoints:
+            site.loop_breakpoints.append(mark)
+    return site
+
+
+def _loop_marks(value: object, depth: int = 0):
+    """Breakpoints the evaluator saw appended in unbounded loops, anywhere in the body."""
+    if depth > 12:
+        return
+    if isinstance(value, list):
+        yield from getattr(value, "loop_marks", ())
+        for item in value:
+            yield from _loop_marks(item, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _loop_marks(item, depth + 1)
+
+
+def _varies(value: object) -> Hole | None:
+    """The hole that makes a parameter differ from call to call, if one does."""
+    if isinstance(value, Hole) and value.kind in (HoleKind.PER_REQUEST, HoleKind.VOLATILE):
+        return value
+    if isinstance(value, (dict, list)):
+        for hole in holes_in(value):
+            if hole.kind is HoleKind.PER_REQUEST and hole.label.startswith(("chosen by", "parameter")):
+                return hole
+    return None
+
+
+def _extended(body: dict) -> bool:
+    for key in ("messages", "input"):
+        value = body.get(key)
+        if isinstance(value, Hole):
+            return True
+        if isinstance(value, list):
+            if getattr(value, "shared", False) or any(isinstance(m, Hole) for m in value):
+                return True
+    return False
+
+
+def runs_once(record: CallRecord, module: Module) -> bool:
+    """Whether nothing repeats the call: script code, or a function a script calls once."""
+    if record.loops:
+        return False
+    scope = record.scope
+    if scope.kind == "module":
+        return True
+    if scope.kind != "function" or scope.owner is not None:
+        return False
+    callers = [c for c in module.calls_by_name.get(scope.name, ()) if isinstance(c.node.func, cst.Name)]
+    callers += _passed_to_run(module, scope.name)
+    if len(callers) != 1:
+        return False
+    caller = callers[0]
+    return caller.scope.kind == "module" and not caller.loops
+
+
+def _passed_to_run(module: Module, name: str) -> list[CallRecord]:
+    """``asyncio.run(main())``: the call of ``main`` is recorded already; nothing extra."""
+    return []
+
+
+def cold_fanout(record: CallRecord, module: Module) -> Span | None:
+    """Where copies of this request start concurrently with no warm-up before them."""
+    targets = {record.scope.name} if record.scope.kind == "function" else set()
+    # One level up: the functions that call this one.
+    for name in list(targets):
+        for caller in module.calls_by_name.get(name, ()):
+            if caller.scope.kind == "function" and caller.scope is not record.scope:
+                targets.add(caller.scope.name)
+    for fan in _fanouts(module):
+        if _starts(fan, record, targets, module) and not _warmed(fan, targets, module):
+            return module.span(fan.node)
+    return None
+
+
+def _fanouts(module: Module):
+    for name in (*_FANOUT_GATHER, *_FANOUT_SPAWN, *_FANOUT_MAP):
+        for record in module.calls_by_name.get(name, ()):
+            if name in _FANOUT_GATHER:
+                yield record
+            elif name in _FANOUT_MAP and isinstance(record.node.func, cst.Attribute):
+                yield record
+            elif name in _FANOUT_SPAWN and (record.loops or _in_comprehension(record, module)):
+                yield record
+
+
+def _in_comprehension(record: CallRecord, module: Module) -> bool:
+    return any(isinstance(loop, cst.CompFor) for loop in record.loops)
+
+
+def _starts(fan: CallRecord, record: CallRecord, targets: set[str], module: Module) -> bool:
+    """Whether the fan-out call starts the request (or a function that makes it)."""
+    outer = module.positions.get(fan.node)
+    inner = module.positions.get(record.node)
+    if outer is not None and inner is not None and (outer.start.line, outer.start.column) < (inner.start.line, inner.start.column) and (inner.end.line, inner.end.column) <= (outer.end.line, outer.end.column):
+        return True
+    finder = _Mentions(targets)
+    for arg in fan.node.args:
+        arg.value.visit(finder)
+    return finder.found
+
+
+class _Mentions(cst.CSTVisitor):
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.found = False
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        if node.value in self.names:
+            self.found = True
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if node.attr.value in self.names:
+            self.found = True
+        return True
+
+
+def _warmed(fan: CallRecord, targets: set[str], module: Module) -> bool:
+    """A request (or a call of a function making one) completes before the fan-out."""
+    for other in fan.scope.calls:
+        if other.pos >= fan.pos or other.loops:
+            continue
+        name = callee_name(other.node)
+        if name in targets or recognise(other.node) is not None:
+            if other.awaited or not fan.scope.is_async or _has_zero_max_tokens(other.node):
+                return True
+    return False
+
+
+def _has_zero_max_tokens(node: cst.Call) -> bool:
+    return any(
+        a.keyword is not None and a.keyword.value == "max_tokens" and isinstance(a.value, cst.Integer) and a.value.value == "0"
+        for a in node.args
+    )
+
+
+def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
+    """``cache_control`` set on every block of a loop whose length nothing bounds (PC201)."""
+    found = []
+    for changes in scope.mutations.values():
+        for change in changes:
+            if not change.loops or change.op != "setitem":
+                continue
+            key = change.args[0]
+            if not (isinstance(key, cst.SimpleString) and key.evaluated_value == "cache_control"):
+                continue
+            loop = change.loops[-1]
+            if _bounded(loop, change, module):
+                continue
+            found.append(module.span(key))
+    for record in scope.calls:
+        if callee_name(record.node) == "append" and record.loops and record.node.args:
+            value = record.node.args[0].value
+            if isinstance(value, cst.Dict) and any(
+                isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and e.key.evaluated_value == "cache_control"
+                for e in value.elements
+            ):
+                loop = record.loops[-1]
+                if not _bounded(loop, record, module):
+                    key = next(e.key for e in value.elements if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and e.key.evaluated_value == "cache_control")
+                    found.append(module.span(key))
+    return found
+
+
+def _bounded(loop: cst.CSTNode, change, module: Module) -> bool:
+    """A guard inside the loop, or a loop over a short slice or range, bounds it."""
+    loop_where = module.positions.get(loop)
+    for branch in getattr(change, "branches", ()) or ():
+        where = module.positions.get(branch)
+        if where is not None and loop_where is not None and where.start.line >= loop_where.start.line:
+            return True
+    if isinstance(loop, cst.For):
+        iterable = loop.iter
+        if isinstance(iterable, cst.Subscript) and isinstance(iterable.slice[0].slice, cst.Slice):
+            return True
+        if isinstance(iterable, cst.Call) and dotted(iterable.func) == "range" and iterable.args:
+            last = iterable.args[-1].value if len(iterable.args) <= 2 else iterable.args[1].value
+            if isinstance(last, cst.Integer) and int(last.value) <= 4:
+                return True
+        if isinstance(iterable, (cst.List, cst.Tuple)) and len(iterable.elements) <= 4:
+            return True
+    if isinstance(loop, cst.While):
+        return False
+    return False
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, SList)

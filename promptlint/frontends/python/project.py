@@ -1,0 +1,175 @@
+"""The Python files of one run: parsed on demand, once, and found by import.
+
+A module that makes a call imports its prompts, clients and helpers from others;
+those are parsed only when an import reaches them. Module names come from the
+package folders (``__init__.py``) above a file; an import is looked up beside the
+importing file's top package, then under the project root and its ``src/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from .module import Import, Module, Scope, parse
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluator
+
+MAX_BYTES = 2 << 20
+
+
+class Project:
+    def __init__(self, root: Path, max_bytes: int = MAX_BYTES) -> None:
+        self.root = root.resolve()
+        self.max_bytes = max_bytes
+        self._modules: dict[Path, Module | None] = {}
+        self._by_scope: dict[int, Module] = {}
+
+    def add(self, module: Module) -> None:
+        self._modules[module.path.resolve()] = module
+        self._by_scope[id(module.scope)] = module
+
+    def module_of_scope(self, scope: Scope) -> Module | None:
+        return self._by_scope.get(id(scope))
+
+    def load(self, path: Path) -> Module | None:
+        """The module at ``path``, parsed once; None when it cannot be read or parsed."""
+        key = path.resolve()
+        if key in self._modules:
+            return self._modules[key]
+        self._modules[key] = None  # an import cycle sees "not available" rather than recursing
+        try:
+            if key.stat().st_size > self.max_bytes:
+                return None
+            text = key.read_text(encoding="utf-8")
+            module = parse(key, _shown(key), module_name(key), text)
+        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+            return None
+        self.add(module)
+        return module
+
+    def resolve(self, importer: Module, imp: Import) -> tuple[Module, str | None] | None:
+        """The checked module an import names, and the attribute taken from it (if any).
+
+        ``from pkg import mod`` may name a submodule or an attribute of ``pkg``; both
+        are tried.
+        """
+        base = self._base_folders(importer, imp)
+        dotted = imp.module
+        candidates: list[tuple[str, str | None]] = []
+        if imp.name is not None:
+            candidates.append((f"{dotted}.{imp.name}" if dotted else imp.name, None))
+            candidates.append((dotted, imp.name))
+        else:
+            candidates.append((dotted, None))
+        for folder in base:
+            for name, attr in candidates:
+                if not name:
+                    if attr is not None and (folder / "__init__.py").is_file():
+                        module = self.load(folder / "__init__.py")
+                        if module is not None:
+                            return module, attr
+                    continue
+                parts = name.split(".")
+                for path in (folder.joinpath(*parts).with_suffix(".py"), folder.joinpath(*parts) / "__init__.py"):
+                    if path.is_file():
+                        module = self.load(path)
+                        if module is not None:
+                            return module, attr
+        return None
+
+    def _base_folders(self, importer: Module, imp: Import) -> list[Path]:
+        here = importer.path.parent
+        if imp.level:
+            folder = here
+            for _ in range(imp.level - 1):
+                folder = folder.parent
+            return [folder]
+        folders = [_package_root(importer.path), here, self.root, self.root / "src"]
+        seen: list[Path] = []
+        for folder in folders:
+            if folder not in seen:
+                seen.append(folder)
+        return seen
+
+    def arguments(self, scope: Scope, module: Module, name: str, evaluator: "Evaluator", depth: int) -> list[object]:
+        """What each call of the function ``scope`` in the checked code passes as ``name``."""
+        from .evaluate import MAX_DEPTH, Frame
+
+        if depth >= MAX_DEPTH or scope.kind != "function":
+            return []
+        fn: cst.FunctionDef = scope.node  # type: ignore[assignment]
+        positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
+        if scope.owner is not None and positional and positional[0] in ("self", "cls"):
+            positional = positional[1:]
+        param = scope.params[name]
+        values: list[object] = []
+        for other in [m for m in self._modules.values() if m is not None]:
+            for record in other.calls_by_name.get(scope.name, ()):
+                if record.scope is scope:
+                    continue  # a recursive call says nothing new
+                func = record.node.func
+                if isinstance(func, cst.Name) and other is not module and scope.name not in _imported_names(record.scope):
+                    continue
+                if isinstance(func, cst.Attribute) and scope.owner is None and not isinstance(func.value, cst.Name):
+                    continue
+                node = _argument(record.node, positional, name)
+                frame = Frame(other, record.scope, record.pos, depth=depth + 1)
+                if node is None:
+                    if param.default is None:
+                        continue
+                    values.append(evaluator.value(param.default, Frame(module, scope.parent or module.scope, module.pos(fn), depth=depth + 1)))
+                else:
+                    values.append(evaluator.value(node, frame))
+        return values
+
+
+def _imported_names(scope: Scope) -> set[str]:
+    names: set[str] = set()
+    current: Scope | None = scope
+    while current is not None:
+        names.update(current.imports)
+        current = current.parent
+    return names
+
+
+def _argument(call: cst.Call, positional: list[str], name: str) -> cst.BaseExpression | None:
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            return None if arg.star == "**" else None
+        if arg.keyword is not None:
+            if arg.keyword.value == name:
+                return arg.value
+            continue
+        if index < len(positional) and positional[index] == name:
+            return arg.value
+        index += 1
+    return None
+
+
+def _package_root(path: Path) -> Path:
+    """The folder above the outermost package holding ``path``."""
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def module_name(path: Path) -> str:
+    parts = [path.stem] if path.stem != "__init__" else []
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.append(folder.name)
+        folder = folder.parent
+    return ".".join(reversed(parts))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

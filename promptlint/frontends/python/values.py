@@ -1,0 +1,132 @@
+"""What static evaluation produces: Python values as far as they are known.
+
+Fully known values are plain Python (str, int, dict, list, …). A string that is
+partly known is a ``Text`` of literal pieces and holes; a value that is not known
+at all is a ``Hole``. Containers built in code remember where each element was
+written, so a diagnostic can point at the line of a ``cache_control`` key or a
+block, and lists remember when their order is not fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...request import Hole, HoleKind, Span, Text
+
+
+class SDict(dict):
+    """A dict built in code: ``spans`` holds where each key's entry was written."""
+
+    __slots__ = ("span", "spans")
+
+    def __init__(self, span: Span | None = None) -> None:
+        super().__init__()
+        self.span = span
+        self.spans: dict[object, Span] = {}
+
+    def put(self, key: object, value: object, span: Span | None) -> None:
+        self[key] = value
+        if span is not None:
+            self.spans[key] = span
+
+    def copy(self) -> "SDict":  # type: ignore[override]
+        out = SDict(self.span)
+        out.update(self)
+        out.spans = dict(self.spans)
+        return out
+
+
+class SList(list):
+    """A list built in code; ``unordered`` is the hole that says its order varies.
+
+    ``shared`` marks a list that outlives one call (a parameter, an attribute, a
+    module global): a conversation history the next request extends.
+    """
+
+    __slots__ = ("span", "spans", "unordered", "shared", "loop_marks")
+
+    def __init__(self, items=(), span: Span | None = None, spans=None, unordered: Hole | None = None, shared: bool = False) -> None:
+        super().__init__(items)
+        self.span = span
+        self.spans: list[Span | None] = list(spans) if spans is not None else [None] * len(self)
+        self.unordered = unordered
+        self.shared = shared
+        # Breakpoints appended once per item of a loop with no bound (PC201's loop form).
+        self.loop_marks: list[Span] = []
+
+    def add(self, value: object, span: Span | None) -> None:
+        self.append(value)
+        self.spans.append(span)
+
+    def copy(self) -> "SList":  # type: ignore[override]
+        out = SList(self, self.span, self.spans, self.unordered, self.shared)
+        out.loop_marks = list(self.loop_marks)
+        return out
+
+
+@dataclass(frozen=True)
+class USet:
+    """A set or frozenset: its items may be known, their iteration order is not."""
+
+    items: tuple
+    origin: Span
+    label: str
+
+
+@dataclass(frozen=True)
+class PathValue:
+    """A file path computed in code (``Path(__file__).parent / "system.md"``)."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class Client:
+    """An SDK client object: which API family and which platform it talks to."""
+
+    family: str  # "anthropic", "openai"
+    platform: str  # "anthropic", "bedrock", "vertex", "openai", …
+
+
+@dataclass(frozen=True)
+class Function:
+    """A reference to a function defined in checked code (for helper calls and fan-outs)."""
+
+    module: object
+    name: str
+    node: object
+    owner: str | None = None  # class name for methods
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """An object of known origin whose value is not text (a module, a class, a counter)."""
+
+    qualname: str
+    extra: object = field(default=None, compare=False)
+
+
+def holes_in(value: object, depth: int = 0) -> list[Hole]:
+    """Every hole anywhere inside ``value``."""
+    if depth > 40:
+        return []
+    if isinstance(value, Hole):
+        return [value]
+    if isinstance(value, Text):
+        return list(value.holes)
+    if isinstance(value, dict):
+        return [h for v in value.values() for h in holes_in(v, depth + 1)]
+    if isinstance(value, list):
+        found = [h for v in value for h in holes_in(v, depth + 1)]
+        unordered = getattr(value, "unordered", None)
+        return found + [unordered] if unordered is not None else found
+    return []
+
+
+def is_static(value: object) -> bool:
+    return not holes_in(value) and not isinstance(value, (USet, PathValue, Client, Function, Opaque))
+
+
+def unknown(label: str, origin: Span | None, kind: HoleKind = HoleKind.UNKNOWN) -> Hole:
+    return Hole(kind, label, origin)
