@@ -20,6 +20,8 @@ def unknown_model(a: Analysis) -> Iterator[Finding]:
     if request.model is None and request.origin == "python" and request.model_span is not None:
         yield Finding(request.model_span, f"the model is not known statically (it is computed in code); size rules {_fallback(a)}")
     elif request.model is None:
+        if request.origin == "python":
+            return  # no model argument: it comes in a ** dict or from a wrapper the code does not show
         if any("model" in p.message for p in request.shape_problems):
             return  # PL002 already says it is missing
         if a.sizing_model:

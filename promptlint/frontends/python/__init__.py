@@ -1,7 +1,8 @@
 """Python source: find LLM calls with libcst and evaluate them into requests.
 
-A file is read as bytes first; only files that call an SDK request method (a cheap
-regular expression) are parsed. For each call, the keyword arguments are evaluated
+A file is read as bytes first; only files that call an SDK request method (a regular
+expression, then Python's own parser to skip docstrings and comments) are parsed with
+libcst, in ``analyse``. For each call, the keyword arguments are evaluated
 statically (``evaluate``), the body is lowered by the same provider lowerings as
 rendered JSON, and the code around the call is summarised for the code-only rules
 (``facts``). Holes keep the span where their value was born, so findings point at
@@ -15,19 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-import libcst as cst
-
 from ...registry import Registry
-from ...request import Hole, HoleKind, Request, RequestSet, Span, Text
+from ...request import Span
 from .. import ParseError, Parsed
-from ..jsonreq.lower import LOWERINGS
-from . import facts
-from .calls import recognise
-from .evaluate import Evaluator, Frame
-from .module import Module, parse
-from .project import Project, module_name
-from .sources import Source
-from .values import Client, SDict, SList, holes_in
 
 # A request method called on something: what every file worth parsing contains.
 CALL_MARKER = re.compile(
@@ -51,23 +42,52 @@ class FileFacts:
     caching_sites: list[Span] = field(default_factory=list)
 
 
+_RESOURCES = frozenset({"messages", "completions", "responses", "batches"})
+_PASS_THROUGH = frozenset({"with_raw_response", "with_streaming_response"})
+_METHODS = frozenset({"create", "stream", "parse"})
+
+
+def has_request_call(data: bytes) -> bool:
+    """Whether the file calls a request method in code (not in a docstring or a comment).
+
+    Python's own parser answers this at a tenth of libcst's cost, so the SDK's own
+    sources, whose docstrings are full of ``client.messages.create(...)``, are never
+    parsed twice. A file ``ast`` cannot read goes on to libcst, which reports why.
+    """
+    import ast
+
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS:
+            value = node.func.value
+            while isinstance(value, ast.Attribute) and value.attr in _PASS_THROUGH:
+                value = value.value
+            if isinstance(value, ast.Attribute) and value.attr in _RESOURCES:
+                return True
+    return False
+
+
 class PythonFrontend:
+    """Reads Python files of one run; libcst is imported only for a file that makes a call."""
+
     def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = ()) -> None:
         self.root = root
         self.registry = registry
         self.max_bytes = max_bytes
-        self.project = Project(root, max_bytes)
-        self.extra = {name: Source(HoleKind.VOLATILE, None) for name in volatile}
-        self.extra_unordered = frozenset(unordered)
+        self.volatile = tuple(volatile)
+        self.unordered = tuple(unordered)
+        self._analyser = None
 
     def read(self, path: Path, shown: str, registry: Registry | None = None) -> Parsed:
         data = path.read_bytes()
-        parsed = Parsed()
-        parsed.facts = FileFacts(reads_usage=bool(USAGE_MARKER.search(data)))  # type: ignore[attr-defined]
+        parsed = Parsed(facts=FileFacts(reads_usage=bool(USAGE_MARKER.search(data))))
         if len(data) > self.max_bytes:
-            parsed.skipped = f"{len(data):,} bytes, over the {self.max_bytes:,}-byte limit for Python files (max-python-file-size)"  # type: ignore[attr-defined]
+            parsed.skipped = f"{len(data):,} bytes, over the {self.max_bytes:,}-byte limit for Python files (max-file-size)"
             return parsed
-        if not CALL_MARKER.search(data):
+        if not CALL_MARKER.search(data) or not has_request_call(data):
             return parsed
         try:
             text = data.decode("utf-8-sig")
@@ -76,165 +96,12 @@ class PythonFrontend:
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
             parsed.errors.append(ParseError(f"not valid UTF-8 (byte {exc.start + 1})", Span(shown, line, column)))
             return parsed
-        try:
-            module = parse(path, shown, module_name(path.resolve()), text)
-        except cst.ParserSyntaxError as exc:
-            message = " ".join(str(exc.message).split())
-            parsed.errors.append(ParseError(f"invalid Python: {message}", Span(shown, exc.editor_line, exc.editor_column)))
-            return parsed
-        except RecursionError:
-            parsed.errors.append(ParseError("Python nested too deeply to parse", Span(shown, 1, 1)))
-            return parsed
-        self.project.add(module)
-        evaluator = Evaluator(self.project, self.extra, self.extra_unordered)
-        for record in list(_calls(module)):
-            site = recognise(record.node)
-            if site is None or site.kind == "count_tokens":
-                continue
-            try:
-                self._lower(site, record, module, evaluator, parsed)
-            except RecursionError:
-                parsed.errors.append(ParseError("a call too deeply nested to evaluate", module.span(record.node)))
-        parsed.depends = sorted(p for p in evaluator.read if p.resolve() != path.resolve())  # type: ignore[attr-defined]
+        if self._analyser is None:
+            from .analyse import Analyser  # libcst: paid only here
+
+            self._analyser = Analyser(self.root, self.registry, self.max_bytes, self.volatile, self.unordered)
+        self._analyser.analyse(path, shown, text, parsed)
         return parsed
 
-    def _lower(self, site, record, module: Module, evaluator: Evaluator, parsed: Parsed) -> None:
-        frame = Frame(module, record.scope, record.pos)
-        client = evaluator.value(site.receiver, frame)
-        platform = client.platform if isinstance(client, Client) else None
-        body = _arguments(record.node, evaluator, frame, module)
-        origins = {
-            a.keyword.value: evaluator.origin(a.value, frame) for a in record.node.args if a.keyword is not None and a.keyword.value == "model"
-        }
-        span = module.span(record.node)
-        span = Span(span.path, span.line, span.column)
-        if site.kind == "anthropic-batch":
-            members = RequestSet(kind="batch", path=module.shown, requests=[])
-            entries = body.get("requests")
-            for i, entry in enumerate(entries if isinstance(entries, list) else ()):
-                params = entry.get("params") if isinstance(entry, dict) else None
-                if isinstance(params, dict):
-                    request = self._request("anthropic", params, platform, span, record, module)
-                    request.in_batch = True
-                    _note_caching(parsed, request)
-                    members.requests.append(request)
-                    members.timestamps.append(None)
-                    members.usage.append(None)
-            if members.requests:
-                parsed.requests.extend(members.requests)
-                parsed.sets.append(members)
-            return
-        request = self._request(_KINDS[site.kind], body, platform, span, record, module, origins)
-        parsed.requests.append(request)
-        _note_caching(parsed, request)
 
-    def _request(self, kind: str, body: dict, platform: str | None, span: Span, record, module: Module, origins: dict | None = None) -> Request:
-        origins = origins or {}
-        hint = platform if platform and platform != _DEFAULT_PLATFORM.get(kind) else None
-        place = CodePlace(body, span)
-        request = LOWERINGS[kind](body, place, self.registry, hint)
-        request.origin = "python"
-        request.span = span
-        model = body.get("model")
-        if isinstance(model, Hole) and model.sample and self.registry.resolve(model.sample).model:
-            request.model = model.sample  # chosen between known ids: size by one (PC104 says it varies)
-        if isinstance(body, SDict) and "model" in body:
-            request.model_span = origins.get("model") or body.spans.get("model", span)
-        _attach_unordered(request, body)
-        for block in request.blocks:
-            if block.raw is not None:
-                block.raw = _plain(block.raw) if not holes_in(block.raw) else None
-        request.call = facts.call_site(record, module, body, span)
-        return request
-
-
-def _note_caching(parsed: Parsed, request: Request) -> None:
-    sites = parsed.facts.caching_sites  # type: ignore[attr-defined]
-    spans = [b.span for b in request.breakpoints]
-    if request.automatic_cache is not None:
-        spans.append(request.automatic_cache.span)
-    if "prompt_cache_key" in request.param_spans:
-        spans.append(request.param_spans["prompt_cache_key"])
-    sites.extend(spans)
-
-
-def _calls(module: Module):
-    for scope in module.scopes.values():
-        yield from scope.calls
-
-
-def _arguments(call: cst.Call, evaluator: Evaluator, frame: Frame, module: Module) -> SDict:
-    body = SDict(module.span(call))
-    for arg in call.args:
-        if arg.keyword is not None:
-            body.put(arg.keyword.value, evaluator.value(arg.value, frame), module.span(arg))
-        elif arg.star == "**":
-            merged = evaluator.value(arg.value, frame)
-            if isinstance(merged, dict):
-                spans = getattr(merged, "spans", {})
-                for key, value in merged.items():
-                    body.put(key, value, spans.get(key, module.span(arg)))
-    return body
-
-
-class CodePlace:
-    """Spans for paths inside a request body evaluated from code (the lowerings' ``Place``)."""
-
-    def __init__(self, body: object, root: Span, base: tuple = ()) -> None:
-        self.body = body
-        self.root = root
-        self.base = base
-
-    def span(self, *rel: object) -> Span:
-        full = self.base + rel
-        value, span = self.body, self.root
-        for key in full:
-            spans = getattr(value, "spans", None)
-            try:
-                if isinstance(spans, dict) and key in spans:
-                    span = spans[key]
-                elif isinstance(spans, list) and isinstance(key, int) and 0 <= key < len(spans) and spans[key] is not None:
-                    span = spans[key]
-                value = value[key]  # type: ignore[index]
-            except (KeyError, IndexError, TypeError):
-                break
-            inner = getattr(value, "span", None)
-            if isinstance(inner, Span) and not isinstance(value, (str,)) and span is self.root:
-                span = inner
-        return Span(span.path, span.line, span.column, span.end_line, span.end_column, json_path=full)
-
-    def within(self, *rel: object) -> "CodePlace":
-        return CodePlace(self.body, self.root, self.base + rel)
-
-
-def _attach_unordered(request: Request, body: dict) -> None:
-    """A list whose order varies puts its hole into the first block made from it."""
-    for path, hole in _unordered_lists(body, ()):
-        for block in request.blocks:
-            where = block.span.json_path or ()
-            if where[: len(path)] == path:
-                block.text = Text(block.text.pieces + (hole,))
-                break
-
-
-def _unordered_lists(value: object, path: tuple):
-    if isinstance(value, list):
-        hole = getattr(value, "unordered", None)
-        if hole is not None:
-            yield path, hole
-        for i, item in enumerate(value):
-            yield from _unordered_lists(item, path + (i,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _unordered_lists(item, path + (key,))
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-__all__ = ["PythonFrontend", "CALL_MARKER", "USAGE_MARKER", "FileFacts", "SList"]
+__all__ = ["PythonFrontend", "CALL_MARKER", "USAGE_MARKER", "FileFacts"]

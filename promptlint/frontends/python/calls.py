@@ -50,7 +50,7 @@ def recognise(call: cst.Call) -> Site | None:
         kind, used = "openai-chat", 2
     elif path[-1:] == ["responses"] and method in _METHODS:
         kind, used = "openai-responses", 1
-    if kind is None:
+    if kind is None or not _looks_like_request(call, kind):
         return None
     receiver = _receiver(call.func, used + 1)
     if receiver is None:
@@ -72,3 +72,20 @@ def _receiver(func: cst.BaseExpression, depth: int) -> cst.BaseExpression | None
     while isinstance(node, cst.Attribute) and node.attr.value in _PASS_THROUGH:
         node = node.value
     return node
+
+
+# Keywords at least one of which a request call of each kind passes (or a ``**`` dict):
+# what tells ``client.messages.create(model=…, messages=…)`` from an unrelated method that
+# happens to be spelled the same (the SDK's own thread helpers, an ORM's ``messages.create``).
+_REQUEST_KEYWORDS = {
+    "anthropic": {"model", "messages", "system", "max_tokens", "tools"},
+    "anthropic-batch": {"requests"},
+    "count_tokens": {"model", "messages"},
+    "openai-chat": {"model", "messages"},
+    "openai-responses": {"model", "input", "instructions", "previous_response_id", "prompt"},
+}
+
+
+def _looks_like_request(call: cst.Call, kind: str) -> bool:
+    wanted = _REQUEST_KEYWORDS[kind]
+    return any(a.star == "**" or (a.keyword is not None and a.keyword.value in wanted) for a in call.args)

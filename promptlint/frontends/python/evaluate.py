@@ -26,7 +26,7 @@ import libcst as cst
 
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
-from .module import Binding, Import, Module, Mutation, Scope, callee_name, dotted
+from .module import Binding, Import, Module, Mutation, Scope, dotted, short_loop
 from .values import Client, Function, Opaque, PathValue, SDict, SList, USet, holes_in, unknown
 
 if TYPE_CHECKING:
@@ -606,7 +606,7 @@ class Evaluator:
         for loop in m.loops:
             if isinstance(loop, cst.While):
                 return True
-            if isinstance(loop, cst.For):
+            if isinstance(loop, cst.For) and not short_loop(loop):
                 iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth))
                 items, _ = self.iterate(iterable, loop.iter, f)
                 if not isinstance(iterable, (list, USet, dict, str)) or len(items) > 4:

@@ -12,8 +12,8 @@ import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
 from .calls import recognise
-from .module import CallRecord, Module, Scope, callee_name, dotted
-from .values import SList, holes_in
+from .module import CallRecord, Module, Scope, callee_name, short_loop
+from .values import holes_in
 
 # Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
 # prefix for model and tools, the messages for the rest.
@@ -203,26 +203,11 @@ def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
 
 
 def _bounded(loop: cst.CSTNode, change, module: Module) -> bool:
-    """A guard inside the loop, or a loop over a short slice or range, bounds it."""
+    """A guard inside the loop, or a loop over a short slice, range or literal, bounds it."""
     loop_where = module.positions.get(loop)
     for branch in getattr(change, "branches", ()) or ():
         where = module.positions.get(branch)
         if where is not None and loop_where is not None and where.start.line >= loop_where.start.line:
             return True
-    if isinstance(loop, cst.For):
-        iterable = loop.iter
-        if isinstance(iterable, cst.Subscript) and isinstance(iterable.slice[0].slice, cst.Slice):
-            return True
-        if isinstance(iterable, cst.Call) and dotted(iterable.func) == "range" and iterable.args:
-            last = iterable.args[-1].value if len(iterable.args) <= 2 else iterable.args[1].value
-            if isinstance(last, cst.Integer) and int(last.value) <= 4:
-                return True
-        if isinstance(iterable, (cst.List, cst.Tuple)) and len(iterable.elements) <= 4:
-            return True
-    if isinstance(loop, cst.While):
-        return False
-    return False
+    return short_loop(loop)
 
-
-def _is_list(value: object) -> bool:
-    return isinstance(value, SList)

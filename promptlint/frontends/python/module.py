@@ -445,3 +445,38 @@ def _root_path(node: cst.BaseExpression) -> tuple[str | None, tuple]:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
         return "self." + node.attr.value, tuple(reversed(path))
     return None, ()
+
+
+def short_loop(loop: cst.CSTNode, limit: int = 4) -> bool:
+    """Whether the syntax bounds a loop to at most ``limit`` passes: a slice such as
+    ``blocks[-2:]`` or ``blocks[:3]``, ``range(3)``, or a short literal."""
+    if not isinstance(loop, (cst.For, cst.CompFor)):
+        return False
+    iterable = loop.iter
+    if isinstance(iterable, (cst.List, cst.Tuple, cst.Set)):
+        return len(iterable.elements) <= limit
+    if isinstance(iterable, cst.Subscript) and len(iterable.slice) == 1 and isinstance(iterable.slice[0].slice, cst.Slice):
+        part = iterable.slice[0].slice
+        lower, upper = _int(part.lower), _int(part.upper)
+        if part.upper is None and lower is not None and lower < 0:
+            return -lower <= limit
+        if part.lower is None and upper is not None and upper >= 0:
+            return upper <= limit
+        if lower is not None and upper is not None and (lower >= 0) == (upper >= 0):
+            return upper - lower <= limit
+        return False
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range" and iterable.args:
+        bounds = [_int(a.value) for a in iterable.args[:2]]
+        if None in bounds:
+            return False
+        start, stop = (0, bounds[0]) if len(bounds) == 1 else bounds
+        return stop - start <= limit
+    return False
+
+
+def _int(node: cst.BaseExpression | None) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value)
+    return None

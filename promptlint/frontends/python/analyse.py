@@ -1,0 +1,209 @@
+"""One Python file that makes LLM calls, analysed into requests.
+
+Each recognised call's keyword arguments are evaluated statically (``evaluate``), the
+body is lowered by the same provider lowerings as rendered JSON, and the code around
+the call is summarised for the code-only rules (``facts``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+import libcst as cst
+
+from ...registry import Registry
+from ...request import Hole, HoleKind, Request, RequestSet, Span, Text
+from .. import ParseError, Parsed
+from ..jsonreq.lower import LOWERINGS
+from . import facts
+from .calls import recognise
+from .evaluate import Evaluator, Frame
+from .module import Module, parse
+from .project import Project, module_name
+from .sources import Source
+from .values import Client, SDict, holes_in
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+):?\s*")
+_KINDS = {"anthropic": "anthropic", "openai-chat": "openai-chat", "openai-responses": "openai-responses", "anthropic-batch": "anthropic"}
+_DEFAULT_PLATFORM = {"anthropic": "anthropic", "openai-chat": "openai", "openai-responses": "openai"}
+# The arguments lowering reads: evaluating the others (timeouts, headers) costs and says nothing.
+_RELEVANT = frozenset(
+    {
+        "model", "system", "messages", "tools", "tool_choice", "thinking", "cache_control", "output_config", "speed",
+        "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "parallel_tool_calls", "response_format",
+        "reasoning_effort", "reasoning", "text", "input", "instructions", "requests", "max_tokens",
+    }
+)
+
+
+class Analyser:
+    def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = ()) -> None:
+        self.registry = registry
+        self.project = Project(root, max_bytes)
+        self.extra = {name: Source(HoleKind.VOLATILE, None) for name in volatile}
+        self.extra_unordered = frozenset(unordered)
+
+    def analyse(self, path: Path, shown: str, text: str, parsed: Parsed) -> None:
+        try:
+            module = parse(path, shown, module_name(path.resolve()), text)
+        except cst.ParserSyntaxError as exc:
+            message = " ".join(str(exc.message).split())
+            # The native parser names the place in its message ("error at 17:65", column from 0);
+            # its line and column attributes can point one line further down.
+            at = _ERROR_AT.search(message)
+            line, column = (int(at.group(1)), int(at.group(2)) + 1) if at else (exc.editor_line, exc.editor_column)
+            message = _ERROR_AT.sub("", message).removeprefix("parser error: ").strip()
+            parsed.errors.append(ParseError(f"invalid Python: {message}", Span(shown, line, column)))
+            return
+        except RecursionError:
+            parsed.errors.append(ParseError("Python nested too deeply to parse", Span(shown, 1, 1)))
+            return
+        self.project.add(module)
+        evaluator = Evaluator(self.project, self.extra, self.extra_unordered)
+        for record in [r for scope in module.scopes.values() for r in scope.calls]:
+            site = recognise(record.node)
+            if site is None or site.kind == "count_tokens":
+                continue
+            try:
+                self._lower(site, record, module, evaluator, parsed)
+            except RecursionError:
+                parsed.errors.append(ParseError("a call too deeply nested to evaluate", module.span(record.node)))
+        parsed.depends = sorted(p for p in evaluator.read if p.resolve() != path.resolve())
+
+    def _lower(self, site, record, module: Module, evaluator: Evaluator, parsed: Parsed) -> None:
+        frame = Frame(module, record.scope, record.pos)
+        client = evaluator.value(site.receiver, frame)
+        platform = client.platform if isinstance(client, Client) else None
+        body = _arguments(record.node, evaluator, frame, module)
+        origins = {
+            a.keyword.value: evaluator.origin(a.value, frame) for a in record.node.args if a.keyword is not None and a.keyword.value == "model"
+        }
+        span = module.span(record.node)
+        span = Span(span.path, span.line, span.column)
+        if site.kind == "anthropic-batch":
+            members = RequestSet(kind="batch", path=module.shown, requests=[])
+            entries = body.get("requests")
+            for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+                params = entry.get("params") if isinstance(entry, dict) else None
+                if isinstance(params, dict):
+                    request = self._request("anthropic", params, platform, span, record, module)
+                    request.in_batch = True
+                    _note_caching(parsed, request)
+                    members.requests.append(request)
+                    members.timestamps.append(None)
+                    members.usage.append(None)
+            if members.requests:
+                parsed.requests.extend(members.requests)
+                parsed.sets.append(members)
+            return
+        request = self._request(_KINDS[site.kind], body, platform, span, record, module, origins)
+        parsed.requests.append(request)
+        _note_caching(parsed, request)
+
+    def _request(self, kind: str, body: dict, platform: str | None, span: Span, record, module: Module, origins: dict | None = None) -> Request:
+        origins = origins or {}
+        hint = platform if platform and platform != _DEFAULT_PLATFORM.get(kind) else None
+        place = CodePlace(body, span)
+        request = LOWERINGS[kind](body, place, self.registry, hint)
+        request.origin = "python"
+        request.span = span
+        model = body.get("model")
+        if isinstance(model, Hole) and model.sample and self.registry.resolve(model.sample).model:
+            request.model = model.sample  # chosen between known ids: size by one (PC104 says it varies)
+        if isinstance(body, SDict) and "model" in body:
+            request.model_span = origins.get("model") or body.spans.get("model", span)
+        _attach_unordered(request, body)
+        for block in request.blocks:
+            if block.raw is not None:
+                block.raw = _plain(block.raw) if not holes_in(block.raw) else None
+        request.call = facts.call_site(record, module, body, span)
+        return request
+
+
+def _note_caching(parsed: Parsed, request: Request) -> None:
+    sites = parsed.facts.caching_sites  # type: ignore[attr-defined]
+    spans = [b.span for b in request.breakpoints]
+    if request.automatic_cache is not None:
+        spans.append(request.automatic_cache.span)
+    if "prompt_cache_key" in request.param_spans:
+        spans.append(request.param_spans["prompt_cache_key"])
+    sites.extend(spans)
+
+
+def _arguments(call: cst.Call, evaluator: Evaluator, frame: Frame, module: Module) -> SDict:
+    body = SDict(module.span(call))
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value in _RELEVANT:
+                body.put(arg.keyword.value, evaluator.value(arg.value, frame), module.span(arg))
+        elif arg.star == "**":
+            merged = evaluator.value(arg.value, frame)
+            if isinstance(merged, dict):
+                spans = getattr(merged, "spans", {})
+                for key, value in merged.items():
+                    body.put(key, value, spans.get(key, module.span(arg)))
+    return body
+
+
+class CodePlace:
+    """Spans for paths inside a request body evaluated from code (the lowerings' ``Place``)."""
+
+    def __init__(self, body: object, root: Span, base: tuple = ()) -> None:
+        self.body = body
+        self.root = root
+        self.base = base
+
+    def span(self, *rel: object) -> Span:
+        full = self.base + rel
+        value, span = self.body, self.root
+        for key in full:
+            spans = getattr(value, "spans", None)
+            try:
+                if isinstance(spans, dict) and key in spans:
+                    span = spans[key]
+                elif isinstance(spans, list) and isinstance(key, int) and 0 <= key < len(spans) and spans[key] is not None:
+                    span = spans[key]
+                value = value[key]  # type: ignore[index]
+            except (KeyError, IndexError, TypeError):
+                break
+            inner = getattr(value, "span", None)
+            if isinstance(inner, Span) and not isinstance(value, (str,)) and span is self.root:
+                span = inner
+        return Span(span.path, span.line, span.column, span.end_line, span.end_column, json_path=full)
+
+    def within(self, *rel: object) -> "CodePlace":
+        return CodePlace(self.body, self.root, self.base + rel)
+
+
+def _attach_unordered(request: Request, body: dict) -> None:
+    """A list whose order varies puts its hole into the first block made from it."""
+    for path, hole in _unordered_lists(body, ()):
+        for block in request.blocks:
+            where = block.span.json_path or ()
+            if where[: len(path)] == path:
+                block.text = Text(block.text.pieces + (hole,))
+                break
+
+
+def _unordered_lists(value: object, path: tuple):
+    if isinstance(value, list):
+        hole = getattr(value, "unordered", None)
+        if hole is not None:
+            yield path, hole
+        for i, item in enumerate(value):
+            yield from _unordered_lists(item, path + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unordered_lists(item, path + (key,))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
