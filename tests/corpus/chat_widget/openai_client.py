@@ -1,0 +1,5 @@
+from openai import OpenAI
+
+client = OpenAI()
+
+CHAT_MODEL = "gpt-5.1"

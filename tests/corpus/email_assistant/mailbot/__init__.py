@@ -1,0 +1,1 @@
+"""Drafts email replies for the customer operations team."""

@@ -1,0 +1,5 @@
+import anthropic
+
+MODEL = "claude-sonnet-4-6"
+
+client = anthropic.Anthropic()

@@ -1,0 +1,292 @@
+"""The Python front-end on the many ways application code builds a request.
+
+Each case is a small module (or two) and the exact findings it must produce: the
+evaluator must follow the value however it is written, and stay silent where the
+value does not reach the cached prefix.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import lint_paths
+
+# Well above every Claude minimum (about 9,000 tokens of English).
+LONG = "You answer questions about the Acme billing system, citing the relevant policy section. " * 400
+USAGE = "\ndef log_usage(response):\n    return response.usage.cache_read_input_tokens\n"
+
+
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], **settings) -> list[tuple[str, int, str]]:
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    diagnostics = lint_paths([tmp_path], tmp_path, **settings)
+    return sorted((d.span.path, d.span.line, d.code) for d in diagnostics)
+
+
+def module(body: str, *, usage: bool = True) -> str:
+    head = f"import anthropic\nclient = anthropic.Anthropic()\nPOLICY = {LONG!r}\n"
+    return head + textwrap.dedent(body).lstrip("\n") + (USAGE if usage else "")
+
+
+# -- volatile values, however they travel ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        # an f-string with a format spec, through a local
+        ("from datetime import datetime\ndef ask(q):\n    now = datetime.now()\n    system = f'Today is {now:%Y-%m-%d}. ' + POLICY\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': system, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 6),
+        # module alias, str.format, and a helper two calls deep
+        ("import datetime as dt\ndef stamp():\n    return dt.date.today().isoformat()\ndef header():\n    return 'Date: {}\\n'.format(stamp())\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': header() + POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 6),
+        # % formatting, uuid, and a kwargs dict built in steps
+        ("import uuid\ndef ask(q):\n    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 10}\n    params['system'] = [{'type': 'text', 'text': 'Session %s. ' % uuid.uuid4() + POLICY, 'cache_control': {'type': 'ephemeral'}}]\n    params['messages'] = [{'role': 'user', 'content': q}]\n    return client.messages.create(**params)\n", 7),
+        # "".join of parts appended in steps, and os.environ
+        ("import os\ndef ask(q):\n    parts = [POLICY]\n    parts.append('Host: ' + os.environ['HOSTNAME'])\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': '\\n'.join(parts), 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 7),
+        # a module constant computed at import time is still reported
+        ("import time\nBOOT = time.time()\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': f'{POLICY} Booted at {BOOT}.', 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 5),
+    ],
+    ids=["fstring-spec", "helpers-format", "percent-kwargs-steps", "join-environ", "module-constant"],
+)
+def test_volatile_value_is_followed_to_its_origin(tmp_path, monkeypatch, source, line):
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", line, "PC101")]
+
+
+def test_a_timestamp_only_logged_or_after_the_breakpoint_is_silent(tmp_path, monkeypatch):
+    source = """
+    import json, logging
+    from datetime import datetime
+    log = logging.getLogger(__name__)
+    def ask(q):
+        now = datetime.now()
+        log.info("asking at %s: %s", now, json.dumps({"q": q}))
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=10,
+            system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}],
+            messages=[{"role": "user", "content": f"({now:%H:%M}) {q}"}],
+        )
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+# -- values from other modules and files -----------------------------------------------
+
+
+def test_prompt_file_client_and_constants_from_other_modules(tmp_path, monkeypatch):
+    files = {
+        "svc/__init__.py": "",
+        "svc/prompts/system.md": LONG,
+        "svc/prompts.py": 'from pathlib import Path\nfrom datetime import date\nSYSTEM = (Path(__file__).parent / "prompts" / "system.md").read_text()\nFOOTER = f"Today: {date.today()}"\n',
+        "svc/llm.py": "from anthropic import AsyncAnthropic\n\ndef get_client() -> AsyncAnthropic:\n    return AsyncAnthropic()\n",
+        "svc/ask.py": """
+            from svc.llm import get_client
+            from svc.prompts import SYSTEM, FOOTER
+
+            async def ask(q: str):
+                client = get_client()
+                r = await client.messages.create(
+                    model="claude-haiku-4-5", max_tokens=10,
+                    system=[{"type": "text", "text": SYSTEM + FOOTER, "cache_control": {"type": "ephemeral"}}],
+                    messages=[{"role": "user", "content": q}],
+                )
+                return r.usage.cache_read_input_tokens
+            """,
+    }
+    # The prompt file's real size is counted (no PC301/PC302 on haiku's 4,096 minimum), and the
+    # date is reported where it is born, in the other module.
+    assert run(tmp_path, monkeypatch, files) == [("svc/prompts.py", 4, "PC101")]
+
+
+def test_a_prompt_file_too_short_for_the_model_is_pc301(tmp_path, monkeypatch):
+    files = {
+        "short.txt": "You are a terse assistant.",
+        "app.py": module("""
+            import os
+            HERE = os.path.dirname(os.path.abspath(__file__))
+            with open(os.path.join(HERE, "short.txt")) as fh:
+                SHORT = fh.read()
+            def ask(q):
+                return client.messages.create(model="claude-haiku-4-5", max_tokens=10, system=[{"type": "text", "text": SHORT, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+            """),
+    }
+    assert run(tmp_path, monkeypatch, files) == [("app.py", 9, "PC301")]
+
+
+# -- order --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build, expected",
+    [
+        ("TOOLS = {'search', 'fetch'}\ntext = ', '.join(TOOLS)", [("app.py", 4, "PC103")]),
+        ("TOOLS = {'search', 'fetch'}\ntext = ', '.join(sorted(TOOLS))", []),
+        ("import glob\ntext = '\\n'.join(open(p).read() for p in glob.glob('shots/*.txt'))", [("app.py", 5, "PC103")]),
+        ("import glob\ntext = '\\n'.join(open(p).read() for p in sorted(glob.glob('shots/*.txt')))", []),
+        ("import random\nshots = ['a', 'b', 'c']\nrandom.shuffle(shots)\ntext = ' '.join(shots)", [("app.py", 6, "PC103")]),
+        ("import json\ntext = json.dumps({'b': 1, 'a': 2})", [("app.py", 5, "PC102")]),
+        ("import json\ntext = json.dumps({'b': 1, 'a': 2}, sort_keys=True)", []),
+        ("text = str({'b': 1, 'a': 2})", [("app.py", 4, "PC102")]),
+    ],
+    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict"],
+)
+def test_order_of_prompt_content(tmp_path, monkeypatch, build, expected):
+    source = f"{build}\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': POLICY + text, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == expected
+
+
+def test_pc102_fix_is_offered_as_a_safe_edit(tmp_path, monkeypatch):
+    from promptlint.diagnostic import Applicability
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(module("import json\nSCHEMA = json.dumps({'b': 1},\n    indent=2,\n)\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': POLICY + SCHEMA, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"))
+    [d] = lint_paths([tmp_path / "app.py"], tmp_path)
+    assert d.code == "PC102" and d.fix.applicability is Applicability.SAFE
+    [edit] = d.fix.edits
+    assert edit.content == "sort_keys=True" and edit.start == edit.end == (7, 1)  # after the trailing comma
+
+
+# -- parameters, callers and conversations --------------------------------------------------------
+
+
+def test_parameter_resolved_through_callers(tmp_path, monkeypatch):
+    source = """
+    from datetime import datetime
+    def ask(q, preamble):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": preamble + POLICY, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+    def morning(q):
+        return ask(q, f"It is {datetime.now():%H:%M}. ")
+    def evening(q):
+        return ask(q, "Good evening. ")
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 8, "PC101")]
+
+
+def test_breakpoint_on_the_per_request_message_of_a_single_turn_call(tmp_path, monkeypatch):
+    source = """
+    def ask(q):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY,
+            messages=[{"role": "user", "content": [{"type": "text", "text": q, "cache_control": {"type": "ephemeral"}}]}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 6, "PC202")]
+
+
+def test_a_conversation_that_the_next_turn_extends_is_silent(tmp_path, monkeypatch):
+    source = """
+    class Chat:
+        def __init__(self):
+            self.history = []
+        def send(self, text):
+            self.history.append({"role": "user", "content": [{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}]})
+            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=self.history)
+            self.history.append({"role": "assistant", "content": reply.content})
+            return reply
+    def turn(history: list, text: str):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=[*history, {"role": "user", "content": [{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}]}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+def test_model_chosen_by_a_conditional_splits_the_cache(tmp_path, monkeypatch):
+    source = """
+    def ask(q, hard=False):
+        model = "claude-opus-4-6" if hard else "claude-sonnet-4-6"
+        return client.messages.create(model=model, max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 6, "PC104")]
+
+
+# -- how often a call runs ------------------------------------------------------------------------------
+
+
+def test_one_hour_ttl_in_a_script_that_runs_once(tmp_path, monkeypatch):
+    source = """
+    def main():
+        r = client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral", "ttl": "1h"}}], messages=[{"role": "user", "content": "Summarise."}])
+        print(r)
+    if __name__ == "__main__":
+        main()
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 5, "PC401")]
+
+
+def test_one_hour_ttl_in_a_loop_is_silent(tmp_path, monkeypatch):
+    source = """
+    def main(docs):
+        for doc in docs:
+            client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral", "ttl": "1h"}}], messages=[{"role": "user", "content": doc}])
+    if __name__ == "__main__":
+        main(["a", "b"])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_fanout_without_and_with_a_warm_up(tmp_path, monkeypatch, warm):
+    warmup = "    await ask(questions[0])\n    rest = questions[1:]\n" if warm else "    rest = questions\n"
+    source = (
+        "import asyncio\naclient = anthropic.AsyncAnthropic()\n"
+        "async def ask(q):\n    return await aclient.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+        f"async def main(questions):\n{warmup}    return await asyncio.gather(*(ask(q) for q in rest))\n"
+    )
+    expected = [] if warm else [("app.py", 10, "PC403")]
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == expected
+
+
+# -- OpenAI -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [("f'user-{user_id}'", [("app.py", 6, "PC404")]), ("f'support-{conversation_id}'", []), ("'support-bot-v3'", [])],
+    ids=["per-user", "per-conversation", "per-template"],
+)
+def test_prompt_cache_key(tmp_path, monkeypatch, key, expected):
+    source = f"""
+from openai import OpenAI
+oai = OpenAI()
+def reply(user_id, conversation_id, text):
+    return oai.chat.completions.create(model="gpt-5", messages=[{{"role": "system", "content": POLICY}}, {{"role": "user", "content": text}}],
+        prompt_cache_key={key})
+"""
+    files = {"app.py": f"POLICY = {LONG!r}\n" + source.lstrip("\n") + "\ndef log(r):\n    return r.usage.prompt_tokens_details.cached_tokens\n"}
+    assert run(tmp_path, monkeypatch, files) == expected
+
+
+# -- the run goes on ------------------------------------------------------------------------------------
+
+
+def test_syntax_error_large_file_and_count_tokens(tmp_path, monkeypatch):
+    files = {
+        "broken.py": "import anthropic\nclient.messages.create(model='x' messages=[])\n",
+        "big.py": module("def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=5, system=POLICY, messages=[])\n") + "#" * 5000 + "\n",
+        "count.py": module("def size(q):\n    return client.messages.count_tokens(model='claude-sonnet-4-6', system=[{'type': 'text', 'text': 'x', 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"),
+    }
+    found = run(tmp_path, monkeypatch, files, max_python_file_size=len(files["big.py"]) - 100)
+    assert found == [("big.py", 1, "PL005"), ("broken.py", 2, "PL001")]
+
+
+def test_deep_nesting_and_mutual_recursion_do_not_blow_up(tmp_path, monkeypatch):
+    nested = "(" * 90 + "'x'" + ")" * 90
+    source = f"""
+    def a(n):
+        return b(n) + "a"
+    def b(n):
+        return a(n) + "b"
+    DEEP = {nested}
+    def ask(q):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{{"type": "text", "text": POLICY + a(1) + DEEP, "cache_control": {{"type": "ephemeral"}}}}], messages=[{{"role": "user", "content": q}}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+def test_pc501_once_per_run_at_the_first_caching_site(tmp_path, monkeypatch):
+    call = "def ask{n}(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': POLICY, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
+    files = {"b.py": module(call.format(n=1), usage=False), "a.py": module(call.format(n=2), usage=False)}
+    assert run(tmp_path, monkeypatch, files) == [("a.py", 5, "PC501")]
+    files["metrics.py"] = "def record(r):\n    return r.usage.cache_creation_input_tokens\n"
+    assert run(tmp_path, monkeypatch, files) == []
