@@ -112,18 +112,29 @@ def _excluded(path: Path, settings: Settings) -> bool:
 
 
 def relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return _relative_to(path, _resolved(str(root)))
 
 
 def display_path(path: Path) -> str:
     """Relative to the working folder when inside it, so editors and CI can link it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return _relative_to(path, _resolved(os.getcwd()))
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _relative_to(path: Path, folder: str) -> str:
+    """``path`` relative to a resolved ``folder``; the file itself is not resolved unless it
+    has to be (a symlinked folder on the way), which costs a system call per part."""
+    absolute = os.path.abspath(path)
+    for candidate in (absolute, None):
+        if candidate is None:
+            candidate = os.path.realpath(path)
+        if candidate == folder or candidate.startswith(folder.rstrip(os.sep) + os.sep):
+            return Path(os.path.relpath(candidate, folder)).as_posix()
+    return path.as_posix()
 
 
 class Engine:
@@ -176,6 +187,7 @@ class Engine:
         if cache is not None:
             cache.save()
         result.diagnostics.extend(self._run_findings(facts))
+        result.diagnostics = _settle_unused(result.diagnostics, result.suppressed)
         # A value born in one module can reach requests made in several: one finding each.
         result.diagnostics = list(dict.fromkeys(result.diagnostics))
         result.diagnostics.sort(key=Diagnostic.sort_key)
@@ -327,19 +339,31 @@ class Engine:
     def suppress(self, diagnostics: list[Diagnostic], path: Path) -> list[Diagnostic]:
         """Drop what per-file-ignores and, in Python files, `# promptlint: ignore` comments silence.
 
-        Silenced findings of comments go to ``self.suppressed``; unused comments are PL004.
+        A finding is judged by the file it points into: a value born in one module and
+        reported through a call in another is silenced by the comment on its own line.
+        Silenced findings go to ``self.suppressed``; the checked file's unused comments are
+        PL004 (``_settle_unused`` drops those another file's findings turned out to use).
         """
-        ignored: set[str] = set()
-        if self.settings.per_file_ignores:
-            ignored = self.settings.ignored_for(relative(path, self.settings.root), self.rules, self.names)
-            diagnostics = [d for d in diagnostics if d.code not in ignored]
-        if path.suffix == ".py":
-            report = functools.partial(self._diagnostic, self.rules[suppression.CODE])
-            active = self.enabled - ignored
-            outcome = suppression.apply_file(path, display_path(path), diagnostics, active=active, names=self.names, report=report)
-            self.suppressed.extend(outcome.suppressed)
-            diagnostics = outcome.kept
-        return diagnostics
+        shown = display_path(path)
+        groups: dict[str, list[Diagnostic]] = {shown: []}
+        for diagnostic in diagnostics:
+            groups.setdefault(diagnostic.span.path, []).append(diagnostic)
+        kept: list[Diagnostic] = []
+        for where, group in groups.items():
+            own = where == shown
+            file = path if own else Path(where)
+            ignored: set[str] = set()
+            if self.settings.per_file_ignores:
+                ignored = self.settings.ignored_for(relative(file, self.settings.root), self.rules, self.names)
+                group = [d for d in group if d.code not in ignored]
+            if file.suffix == ".py" and (group or own):
+                report = functools.partial(self._diagnostic, self.rules[suppression.CODE])
+                active = self.enabled - ignored - (set() if own else {suppression.CODE})
+                outcome = suppression.apply_file(file, where, group, active=active, names=self.names, report=report)
+                self.suppressed.extend(outcome.suppressed)
+                group = outcome.kept
+            kept.extend(group)
+        return kept
 
     def _diagnostic(self, rule: Rule, finding: Finding) -> Diagnostic:
         severity = self.settings.severity.get(rule.code) or finding.severity or rule.severity
@@ -382,3 +406,25 @@ def _facts_record(facts: object) -> dict | None:
         return None
     sites = [[s.path, s.line, s.column] for s in facts.caching_sites]  # type: ignore[attr-defined]
     return {"reads_usage": facts.reads_usage, "caching_sites": sites}  # type: ignore[attr-defined]
+
+
+def _settle_unused(diagnostics: list[Diagnostic], suppressed: list) -> list[Diagnostic]:
+    """Drop PL004s for comments that silenced, in the end, what they name.
+
+    A comment in a helper module silences findings reported while checking the modules
+    that call it; checked alone, that module saw nothing for the comment to silence.
+    """
+    used: dict[tuple[str, int], set[str]] = {}
+    for item in suppressed:
+        used.setdefault((item.comment.path, item.comment.line), set()).add(item.diagnostic.code)
+    if not used:
+        return diagnostics
+    out = []
+    for d in diagnostics:
+        codes = used.get((d.span.path, d.span.line))
+        unused = d.data.get("unused") if d.code == suppression.CODE else None
+        if codes and unused and not d.data.get("unknown") and not d.data.get("duplicated"):
+            if "*" in unused or set(unused) <= codes:
+                continue
+        out.append(d)
+    return out

@@ -290,3 +290,37 @@ def test_pc501_once_per_run_at_the_first_caching_site(tmp_path, monkeypatch):
     assert run(tmp_path, monkeypatch, files) == [("a.py", 5, "PC501")]
     files["metrics.py"] = "def record(r):\n    return r.usage.cache_creation_input_tokens\n"
     assert run(tmp_path, monkeypatch, files) == []
+
+
+def test_sources_added_in_config(tmp_path, monkeypatch):
+    files = {
+        "pyproject.toml": '[tool.promptlint.python]\nvolatile-sources = ["myapp.clock.now"]\nunordered-sources = ["myapp.store.keys"]\n',
+        "app.py": module("""
+            from myapp import clock, store
+            def ask(q):
+                text = POLICY + str(clock.now()) + ", ".join(store.keys())
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+            """),
+    }
+    from promptlint.config import load
+
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text).lstrip("\n") if name.endswith(".py") else text, encoding="utf-8")
+    settings = load(tmp_path / "pyproject.toml", [], {})
+    found = lint_paths([tmp_path / "app.py"], tmp_path, volatile_sources=settings.volatile_sources, unordered_sources=settings.unordered_sources)
+    assert sorted((d.span.line, d.code) for d in found) == [(6, "PC101"), (6, "PC103")]
+
+
+def test_a_comment_where_the_value_is_born_silences_it_in_every_module(tmp_path, monkeypatch):
+    files = {
+        "prompts.py": "from datetime import date\nHEADER = f'Today: {date.today()}'  # promptlint: ignore[PC101] -- one write a day is fine\n",
+        "app.py": module("""
+            from prompts import HEADER
+            def ask(q):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": HEADER + POLICY, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+            """),
+    }
+    assert run(tmp_path, monkeypatch, files) == []
+    files["prompts.py"] = files["prompts.py"].replace("PC101", "PC103")
+    assert run(tmp_path, monkeypatch, files) == [("prompts.py", 2, "PC101"), ("prompts.py", 2, "PL004")]
