@@ -15,7 +15,7 @@ from . import __version__, baseline as baseline_module, checks, docs, fixes, reg
 from .config import DEFAULT_EXCLUDE, ConfigError, Settings, check_selectors, expand, find_config, load, tomllib
 from .engine import Engine, PathError, discover, display_path
 from .diagnostic import Diagnostic
-from .report import REPORTERS, sarif, source, text
+from .report import REPORTERS, source, text
 from .tokens.select import MODES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -166,6 +166,8 @@ def check(
         elif output_format == "sarif":
             # Baselined findings and those a `# promptlint: ignore` comment silenced, as suppressed results.
             silenced = sorted([*hidden, *result.suppressed], key=lambda s: getattr(s, "diagnostic", s).sort_key())
+            from .report import sarif
+
             sarif.write_sarif(shown, out, suppressed=silenced)
         elif human:
             REPORTERS[output_format](shown, out, unsafe_fixes=unsafe_fixes)  # type: ignore[call-arg]

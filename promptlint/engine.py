@@ -186,7 +186,11 @@ class Engine:
                 progress(1)
         if cache is not None:
             cache.save()
-        result.diagnostics.extend(self._run_findings(facts))
+        for finding in self._run_findings(facts):  # silenced like any other, in the file it points at
+            self.suppressed = []
+            result.diagnostics.extend(self.suppress([finding], Path(finding.span.path)))
+            result.suppressed.extend(self.suppressed)
+        self.suppressed = []
         result.diagnostics = _settle_unused(result.diagnostics, result.suppressed)
         # A value born in one module can reach requests made in several: one finding each.
         result.diagnostics = list(dict.fromkeys(result.diagnostics))
@@ -267,9 +271,16 @@ class Engine:
     def check_file(self, path: Path, shown: str) -> list[Diagnostic]:
         parsed = self._parsed = self.parse(path, shown)
         diagnostics = self.check_parsed(parsed)
-        if parsed.skipped and "PL005" in self.enabled:
-            diagnostics.append(self._diagnostic(self.rules["PL005"], Finding(Span(shown, 1, 1), f"not checked: {parsed.skipped}")))
+        if parsed.skipped:  # nothing was checked, so its comments silence nothing: no PL004
+            if "PL005" not in self.enabled or "PL005" in self._ignored(path):
+                return []
+            return [self._diagnostic(self.rules["PL005"], Finding(Span(shown, 1, 1), f"not checked: {parsed.skipped}"))]
         return self.suppress(diagnostics, path)
+
+    def _ignored(self, path: Path) -> set[str]:
+        if not self.settings.per_file_ignores:
+            return set()
+        return self.settings.ignored_for(relative(path, self.settings.root), self.rules, self.names)
 
     def check_parsed(self, parsed: Parsed) -> list[Diagnostic]:
         """What a front-end produced, checked: parse errors, lone requests, request sets."""
@@ -352,10 +363,8 @@ class Engine:
         for where, group in groups.items():
             own = where == shown
             file = path if own else Path(where)
-            ignored: set[str] = set()
-            if self.settings.per_file_ignores:
-                ignored = self.settings.ignored_for(relative(file, self.settings.root), self.rules, self.names)
-                group = [d for d in group if d.code not in ignored]
+            ignored = self._ignored(file)
+            group = [d for d in group if d.code not in ignored]
             if file.suffix == ".py" and (group or own):
                 report = functools.partial(self._diagnostic, self.rules[suppression.CODE])
                 active = self.enabled - ignored - (set() if own else {suppression.CODE})

@@ -324,3 +324,49 @@ def test_a_comment_where_the_value_is_born_silences_it_in_every_module(tmp_path,
     assert run(tmp_path, monkeypatch, files) == []
     files["prompts.py"] = files["prompts.py"].replace("PC101", "PC103")
     assert run(tmp_path, monkeypatch, files) == [("prompts.py", 2, "PC101"), ("prompts.py", 2, "PL004")]
+
+
+def test_pc501_is_silenced_like_any_finding(tmp_path, monkeypatch):
+    call = "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])COMMENT\n"
+    files = {"app.py": module(call.replace("COMMENT", "  # promptlint: ignore[PC501] -- usage is exported by the gateway"), usage=False)}
+    assert run(tmp_path, monkeypatch, files) == []
+    files = {"app.py": module(call.replace("COMMENT", ""), usage=False)}
+    assert run(tmp_path, monkeypatch, files, per_file_ignores={"app.py": ["PC501"]}) == []
+
+
+def test_a_skipped_file_reports_only_that_it_was_skipped(tmp_path, monkeypatch):
+    files = {"big.py": "x = 1  # promptlint: ignore[PC101]\n" + "#" * 400 + "\n"}
+    assert run(tmp_path, monkeypatch, files, max_python_file_size=100) == [("big.py", 1, "PL005")]
+
+
+def test_comprehension_calls_repeat(tmp_path, monkeypatch):
+    source = """
+    DOCS = ["a", "b"]
+    RESULTS = [client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral", "ttl": "1h"}}], messages=[{"role": "user", "content": d}]) for d in DOCS]
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+@pytest.mark.parametrize(
+    "build, expected",
+    [
+        ("import os\ntext = ', '.join(sorted(os.listdir('shots')))", []),
+        ("import orjson\ntext = orjson.dumps({'b': 1}, option=orjson.OPT_SORT_KEYS).decode()", []),
+        ("import json\ntext = json.dumps({k: 1 for k in ['b', 'a']})", [("app.py", 5, "PC102")]),
+    ],
+    ids=["sorted-listdir", "orjson-sorted", "dict-comprehension"],
+)
+def test_more_orders(tmp_path, monkeypatch, build, expected):
+    source = f"{build}\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': POLICY + text, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == expected
+
+
+def test_a_filter_inside_a_loop_does_not_bound_its_breakpoints(tmp_path, monkeypatch):
+    source = """
+    def ask(history):
+        for m in history:
+            if m["role"] == "user":
+                m["content"][-1]["cache_control"] = {"type": "ephemeral"}
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=history)
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 7, "PC201")]

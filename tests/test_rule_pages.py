@@ -1,20 +1,29 @@
 """Every rule has a page in rules/, every page has the sections, and every example runs.
 
 A bad example must produce findings of exactly its page's rule; a good one, none at all.
+A page may set the settings its examples are checked with, in an HTML comment of its own
+line: `<!-- settings: {"max_python_file_size": 200} -->` (JSON; Settings' keyword arguments).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
-from promptlint import checks, docs, engine
-from promptlint.frontends import Parsed
+from promptlint import checks, docs
 from tests.conftest import ROOT, lint_paths
 
 RULES = checks.all_rules()
 PAGES = sorted((ROOT / "rules").glob("*.md"))
+_SETTINGS = re.compile(r"^<!-- settings: (?P<json>\{.*\}) -->[ \t]*$", re.M)
+
+
+def page_settings(text: str) -> dict:
+    match = _SETTINGS.search(text)
+    return json.loads(match.group("json")) if match else {}
 
 
 def test_every_rule_has_a_page_and_every_page_a_rule():
@@ -44,14 +53,9 @@ EXAMPLES = [
 @pytest.mark.parametrize("page, example", EXAMPLES)
 def test_example(page: Path, example: docs.Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
-    if example.suffix not in engine.FRONTENDS:
-        # Until the Python front-end is registered, .py files are read as holding no request:
-        # what the engine itself reports on them (PL004) is still checked.
-        monkeypatch.setitem(engine.FRONTENDS, example.suffix, lambda path, shown, registry: Parsed())
-        monkeypatch.setattr(engine, "SUFFIXES", (*engine.SUFFIXES, example.suffix))
     path = tmp_path / f"example{example.suffix}"
     path.write_text(example.body, encoding="utf-8")
-    found = lint_paths([path], tmp_path)
+    found = lint_paths([path], tmp_path, **page_settings(page.read_text(encoding="utf-8")))
     code = page.name.split("-", 1)[0]
     summary = [f"{d.code}: {d.message}" for d in found]
     if example.role == "bad":

@@ -6,20 +6,36 @@ write nothing but the report: ``json``, ``json-lines``, ``github``, ``sarif``, `
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, TextIO
+import importlib
+from typing import Callable, Iterator, Mapping, Sequence, TextIO
 
 from ..diagnostic import Diagnostic
-from . import concise, full, github, json_format, json_lines, junit, sarif
 
 Reporter = Callable[[Sequence[Diagnostic], TextIO], None]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": concise.write,  # the original name of concise, kept for scripts that use it
-    "concise": concise.write,
-    "full": full.write,
-    "json": json_format.write,
-    "json-lines": json_lines.write,
-    "github": github.write,
-    "sarif": sarif.write,
-    "junit": junit.write,
+# Each format's module, imported when it is used: a run pays only for the one it prints.
+_WRITERS = {
+    "text": "concise",  # the original name of concise, kept for scripts that use it
+    "concise": "concise",
+    "full": "full",
+    "json": "json_format",
+    "json-lines": "json_lines",
+    "github": "github",
+    "sarif": "sarif",
+    "junit": "junit",
 }
+
+
+class _Reporters(Mapping[str, Reporter]):
+    def __getitem__(self, name: str) -> Reporter:
+        module = importlib.import_module(f"{__name__}.{_WRITERS[name]}")
+        return module.write
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WRITERS)
+
+    def __len__(self) -> int:
+        return len(_WRITERS)
+
+
+REPORTERS: Mapping[str, Reporter] = _Reporters()

@@ -135,7 +135,9 @@ class Evaluator:
                 return USet(tuple(result), f.module.span(node), "a set comprehension")
             return result
         if isinstance(node, cst.DictComp):
-            return unknown("a dict comprehension", f.module.span(node))
+            out = SDict(f.module.span(node))
+            out.complete = False  # a dict all the same: json.dumps of it is still unsorted
+            return out
         if isinstance(node, cst.BinaryOperation):
             return self._binary(node, f)
         if isinstance(node, cst.IfExp):
@@ -327,6 +329,8 @@ class Evaluator:
                 return left + right
         if isinstance(op, cst.Modulo) and isinstance(left, str):
             return self._percent(left, right, node, f)
+        if isinstance(op, cst.Modulo) and isinstance(right, int) and holes_in(left):
+            return Hole(HoleKind.PER_REQUEST, f"one of {right} buckets", f.module.span(node), str(right - 1))
         if isinstance(op, cst.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             out = left.copy() if isinstance(left, SDict) else SDict()
             for key, value in right.items():
@@ -754,7 +758,11 @@ class Evaluator:
             qual = "datetime." + qual  # "from datetime import datetime" then "datetime.now()"
         source = sources.volatile(qual, self.extra)
         if source is not None:
-            return Hole(source.kind, f"{qual}()", span, source.sample)
+            sample = source.sample
+            if qual in ("os.getenv", "os.environ.get") and len(node.args) > 1:
+                default = self.value(node.args[1].value, f)
+                sample = default if isinstance(default, str) else sample
+            return Hole(source.kind, f"{qual}()", span, sample)
         if qual in CLIENTS:
             return Client(*CLIENTS[qual])
         args = node.args
@@ -777,6 +785,7 @@ class Evaluator:
         if qual == "sorted":
             value = self.value(args[0].value, f) if args else SList()
             items, _ = self.iterate(value, args[0].value if args else node, f)
+            items = [Hole(HoleKind.UNKNOWN, i.label, i.origin, i.sample) if isinstance(i, Hole) and i.kind is HoleKind.UNORDERED else i for i in items]
             if not any(isinstance(i, Hole) for i in items) and all(isinstance(i, str) for i in items) and not any(a.keyword for a in args[1:]):
                 return SList(sorted(items), span)
             return SList(items, span)
@@ -825,9 +834,13 @@ class Evaluator:
         args = node.args
         value = self.value(args[0].value, f) if args and not args[0].keyword else None
         options = {a.keyword.value: self.value(a.value, f) for a in args if a.keyword is not None}
+        if qual == "orjson.dumps" and any(a.keyword is not None and a.keyword.value == "option" and "OPT_SORT_KEYS" in f.module.code(a.value, 200) for a in args):
+            options["sort_keys"] = True
         try:
             sample = json.dumps(_plain(value), indent=options.get("indent") if isinstance(options.get("indent"), int) else None, sort_keys=options.get("sort_keys") is True)
         except (TypeError, ValueError):
+            sample = None
+        if isinstance(value, SDict) and not value.complete:
             sample = None
         if options.get("sort_keys") is True or not isinstance(value, (dict, USet)) and not _has_dict(value):
             if sample is not None and not holes_in(value):

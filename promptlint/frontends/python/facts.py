@@ -8,6 +8,8 @@ added in a loop with no bound. Rules read these as ``Request.call``.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
@@ -56,7 +58,7 @@ def _loop_marks(value: object, depth: int = 0):
 
 def _varies(value: object) -> Hole | None:
     """The hole that makes a parameter differ from call to call, if one does."""
-    if isinstance(value, Hole) and value.kind in (HoleKind.PER_REQUEST, HoleKind.VOLATILE):
+    if isinstance(value, Hole) and value.kind is HoleKind.PER_REQUEST:
         return value
     if isinstance(value, (dict, list)):
         for hole in holes_in(value):
@@ -124,7 +126,7 @@ def _fanouts(module: Module):
 
 
 def _in_comprehension(record: CallRecord, module: Module) -> bool:
-    return any(isinstance(loop, cst.CompFor) for loop in record.loops)
+    return any(isinstance(loop, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)) for loop in record.loops)
 
 
 def _starts(fan: CallRecord, record: CallRecord, targets: set[str], module: Module) -> bool:
@@ -207,7 +209,20 @@ def _bounded(loop: cst.CSTNode, change, module: Module) -> bool:
     loop_where = module.positions.get(loop)
     for branch in getattr(change, "branches", ()) or ():
         where = module.positions.get(branch)
-        if where is not None and loop_where is not None and where.start.line >= loop_where.start.line:
+        if where is not None and loop_where is not None and where.start.line >= loop_where.start.line and _counts(branch, module):
             return True
     return short_loop(loop)
+
+
+def _counts(branch: cst.CSTNode, module: Module) -> bool:
+    """Whether a guard limits how many items pass: it compares with a number, a length or
+    "last"; a filter by content (``if m["role"] == "user"``) lets every match through."""
+    test = getattr(branch, "test", None)
+    if test is None:
+        return False
+    code = module.code(test, 200)
+    return bool(_COUNTING.search(code))
+
+
+_COUNTING = re.compile(r"\blen\(|\blast\b|\bis_last\b|[<>=]=?\s*-?\d|\benumerate\b|\bindex\b|\[-1\]")
 

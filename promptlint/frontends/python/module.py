@@ -293,11 +293,33 @@ class _Indexer(cst.CSTVisitor):
     def leave_While(self, node: cst.While) -> None:
         self._unloop(node)
 
-    def visit_CompFor(self, node: cst.CompFor) -> bool:
+    # A comprehension repeats its element (visited before its ``for`` clause) once per item.
+    def visit_ListComp(self, node: cst.ListComp) -> bool:
         self._loop(node)
         return True
 
-    def leave_CompFor(self, node: cst.CompFor) -> None:
+    def leave_ListComp(self, node: cst.ListComp) -> None:
+        self._unloop(node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> bool:
+        self._loop(node)
+        return True
+
+    def leave_SetComp(self, node: cst.SetComp) -> None:
+        self._unloop(node)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+        self._loop(node)
+        return True
+
+    def leave_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._unloop(node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> bool:
+        self._loop(node)
+        return True
+
+    def leave_DictComp(self, node: cst.DictComp) -> None:
         self._unloop(node)
 
     def visit_With(self, node: cst.With) -> bool:

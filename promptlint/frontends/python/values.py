@@ -18,12 +18,13 @@ from ...request import Hole, HoleKind, Span, Text
 class SDict(dict):
     """A dict built in code: ``spans`` holds where each key's entry was written."""
 
-    __slots__ = ("span", "spans")
+    __slots__ = ("span", "spans", "complete")
 
     def __init__(self, span: Span | None = None) -> None:
         super().__init__()
         self.span = span
         self.spans: dict[object, Span] = {}
+        self.complete = True  # False: built by a comprehension, entries unknown
 
     def put(self, key: object, value: object, span: Span | None) -> None:
         self[key] = value
