@@ -192,6 +192,27 @@ def prepare_pcdlint(cache: Path) -> list[str]:
     return [str(bindir / "pcdlint"), "check"]
 
 
+def prepare_promptlint(cache: Path) -> Path:
+    """A venv with this checkout installed from source, as a user has it.
+
+    The interpreter running the bench may carry start-up cost of its own (.pth hooks of
+    globally installed packages); pcdlint runs from a clean venv, so promptlint does too.
+    Its dependencies are installed once; the checkout is reinstalled on every run.
+    """
+    venv = cache / "venv-promptlint"
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    python = bindir / ("python.exe" if os.name == "nt" else "python")
+
+    def build() -> None:
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True)
+
+    _ready(cache / "venv-promptlint.ok", build)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+    return python
+
+
 # ----------------------------------------------------------------------------- timing
 
 
@@ -286,17 +307,36 @@ def _bytecode(env: dict[str, str], cache: Path) -> dict[str, str]:
     return env
 
 
-def promptlint_env(cache: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    # The checked-out promptlint, whether or not it is also installed.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return _bytecode(env, cache)
-
-
 def peer_env(cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["NO_COLOR"] = "1"
     return _bytecode(env, cache)
+
+
+_IN_PROCESS = """
+import statistics, sys, time
+from pathlib import Path
+from promptlint import result_cache
+from promptlint.config import Settings
+from promptlint.engine import Engine
+root, runs = Path(sys.argv[1]), int(sys.argv[2])
+settings = Settings(root=root, cache=True)
+colds, warms = [], []
+for _ in range(runs):
+    result_cache.clean(root)
+    start = time.perf_counter(); Engine(settings).check_paths([root]); colds.append(time.perf_counter() - start)
+    start = time.perf_counter(); Engine(settings).check_paths([root]); warms.append(time.perf_counter() - start)
+result_cache.clean(root)
+print(statistics.median(colds), statistics.median(warms))
+"""
+
+
+def in_process_cache(python: Path, tree: Path, cache: Path, runs: int) -> tuple[float, float]:
+    """Cold and warm check_paths in one process: what the result cache saves, without the
+    interpreter's start-up, which bounds a warm run from the command line."""
+    out = subprocess.run([str(python), "-c", _IN_PROCESS, str(tree), str(runs)], cwd=cache, env=peer_env(cache), capture_output=True, text=True, check=True)
+    cold, warm = map(float, out.stdout.split())
+    return cold, warm
 
 
 def pool_plan(tree: Path, cache: Path) -> dict:
@@ -363,9 +403,10 @@ def main() -> int:
     small = prepare_small(cache)
     pcdlint = None if args.skip_pcdlint else prepare_pcdlint(cache)
 
-    promptlint = [sys.executable, "-m", "promptlint"]
+    promptlint_python = prepare_promptlint(cache)
+    promptlint = [str(promptlint_python), "-m", "promptlint"]
     check = [*promptlint, "check", "--exit-zero", "--format", "concise"]
-    penv, xenv = promptlint_env(cache), peer_env(cache)
+    penv, xenv = peer_env(cache), peer_env(cache)
     # Untimed warm-up: bytecode written, the small file and both tools in the page cache.
     subprocess.run([*check, "--no-cache", str(small)], cwd=cache, env=penv, capture_output=True)
     if pcdlint:
@@ -401,13 +442,18 @@ def main() -> int:
             Timing("promptlint warm (check again, unchanged)", "promptlint", "stdlib-warm", [*check, target]),
             args.runs, cache, penv))
         for mode, threshold, size in (("serial", 10**9, 10**18), ("pool", 0, 0)):
-            force = [sys.executable, "-c", FORCE.format(threshold=threshold, size=size)]
+            force = [str(promptlint_python), "-c", FORCE.format(threshold=threshold, size=size)]
             timings.append(time_command(
                 Timing(f"promptlint forced {mode} (no cache)", "promptlint", f"stdlib-{mode}",
                        [*force, "check", "--exit-zero", "--format", "concise", "--no-cache", target]),
                 args.runs, cache, penv))
 
     report(timings, sizes, plans, trees, args, version)
+    inside = {name: in_process_cache(promptlint_python, paths[name], cache, args.runs) for name in trees}
+    print("\n| result cache, in one process (no interpreter start-up) | cold s | warm s | cold / warm |", file=sys.stderr)
+    print("|---|---|---|---|", file=sys.stderr)
+    for name, (cold, warm) in inside.items():
+        print(f"| {name} | {cold:.3f} | {warm:.3f} | {cold / warm:.1f}× |", file=sys.stderr)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
@@ -419,6 +465,7 @@ def main() -> int:
             "trees": sizes,
             "promptlint_pool_plan": plans,
             "timings": [asdict(t) for t in timings],
+            "in_process_cache": {name: {"cold": c, "warm": w} for name, (c, w) in inside.items()},
         }, indent=2) + "\n", encoding="utf-8")
         print(f"\nwrote {args.json}", file=sys.stderr)
     return 0

@@ -167,7 +167,8 @@ class Engine:
         cache = ResultCache(self.settings.root, self.cache_key()) if self.settings.cache else None
         todo = [p for p in files if cache is None or not cache.is_clean(p)]
         result = Result(files=len(files))
-        facts = [cache.facts(p) for p in files if cache is not None and p not in set(todo)] if cache is not None else []
+        pending = set(todo)
+        facts = [cache.facts(p) for p in files if p not in pending] if cache is not None else []
         for checked in self._run(todo):
             path, diagnostics, failure, suppressed = checked.path, checked.diagnostics, checked.failure, checked.suppressed
             self.context.notices.update(checked.notices)

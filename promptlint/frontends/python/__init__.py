@@ -19,11 +19,8 @@ from typing import Iterable
 from ...registry import Registry
 from ...request import Span
 from .. import ParseError, Parsed
+from .recognizers import worth_parsing
 
-# A request method called on something: what every file worth parsing contains.
-CALL_MARKER = re.compile(
-    rb"(?:messages|completions|responses|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?(?:create|stream|parse)\s*\("
-)
 # Fields of a response's usage that report caching (PC501).
 USAGE_MARKER = re.compile(
     rb"cache_read_input_tokens|cache_creation_input_tokens|cached_tokens|cacheReadInputTokens|cacheWriteInputTokens"
@@ -40,34 +37,6 @@ class FileFacts:
 
     reads_usage: bool = False
     caching_sites: list[Span] = field(default_factory=list)
-
-
-_RESOURCES = frozenset({"messages", "completions", "responses", "batches"})
-_PASS_THROUGH = frozenset({"with_raw_response", "with_streaming_response"})
-_METHODS = frozenset({"create", "stream", "parse"})
-
-
-def has_request_call(data: bytes) -> bool:
-    """Whether the file calls a request method in code (not in a docstring or a comment).
-
-    Python's own parser answers this at a tenth of libcst's cost, so the SDK's own
-    sources, whose docstrings are full of ``client.messages.create(...)``, are never
-    parsed twice. A file ``ast`` cannot read goes on to libcst, which reports why.
-    """
-    import ast
-
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS:
-            value = node.func.value
-            while isinstance(value, ast.Attribute) and value.attr in _PASS_THROUGH:
-                value = value.value
-            if isinstance(value, ast.Attribute) and value.attr in _RESOURCES:
-                return True
-    return False
 
 
 class PythonFrontend:
@@ -87,7 +56,7 @@ class PythonFrontend:
         if len(data) > self.max_bytes:
             parsed.skipped = f"{len(data):,} bytes, over the {self.max_bytes:,}-byte limit for Python files (max-file-size)"
             return parsed
-        if not CALL_MARKER.search(data) or not has_request_call(data):
+        if not worth_parsing(data):
             return parsed
         try:
             text = data.decode("utf-8-sig")
@@ -104,4 +73,4 @@ class PythonFrontend:
         return parsed
 
 
-__all__ = ["PythonFrontend", "CALL_MARKER", "USAGE_MARKER", "FileFacts"]
+__all__ = ["PythonFrontend", "USAGE_MARKER", "FileFacts"]

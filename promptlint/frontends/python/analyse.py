@@ -7,6 +7,7 @@ the call is summarised for the code-only rules (``facts``).
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from typing import Iterable
@@ -18,32 +19,24 @@ from ...request import Hole, HoleKind, Request, RequestSet, Span, Text
 from .. import ParseError, Parsed
 from ..jsonreq.lower import LOWERINGS
 from . import facts
-from .calls import recognise
-from .evaluate import Evaluator, Frame
-from .module import Module, parse
+from . import recognizers
+from .recognizers import Found
+from .recognizers.context import CallContext
+from .evaluate import Evaluator
+from .module import parse
 from .project import Project, module_name
 from .sources import Source
-from .values import Client, SDict, holes_in
+from .values import SDict, holes_in
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+):?\s*")
-_KINDS = {"anthropic": "anthropic", "openai-chat": "openai-chat", "openai-responses": "openai-responses", "anthropic-batch": "anthropic"}
 _DEFAULT_PLATFORM = {"anthropic": "anthropic", "openai-chat": "openai", "openai-responses": "openai"}
-# The arguments lowering reads: evaluating the others (timeouts, headers) costs and says nothing.
-_RELEVANT = frozenset(
-    {
-        "model", "system", "messages", "tools", "tool_choice", "thinking", "cache_control", "output_config", "speed",
-        "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "parallel_tool_calls", "response_format",
-        "reasoning_effort", "reasoning", "text", "input", "instructions", "requests", "max_tokens",
-    }
-)
-
-
 class Analyser:
     def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = ()) -> None:
         self.registry = registry
         self.project = Project(root, max_bytes)
         self.extra = {name: Source(HoleKind.VOLATILE, None) for name in volatile}
         self.extra_unordered = frozenset(unordered)
+        self.recognizers = [importlib.import_module(f"{recognizers.__name__}.{p.module}") for p in recognizers.PREFILTERS]
 
     def analyse(self, path: Path, shown: str, text: str, parsed: Parsed) -> None:
         try:
@@ -63,62 +56,53 @@ class Analyser:
         self.project.add(module)
         evaluator = Evaluator(self.project, self.extra, self.extra_unordered)
         for record in [r for scope in module.scopes.values() for r in scope.calls]:
-            site = recognise(record.node)
-            if site is None or site.kind == "count_tokens":
-                continue
             try:
-                self._lower(site, record, module, evaluator, parsed)
+                self._requests(CallContext(record, module, evaluator), parsed)
             except RecursionError:
                 parsed.errors.append(ParseError("a call too deeply nested to evaluate", module.span(record.node)))
         parsed.depends = sorted(p for p in evaluator.read if p.resolve() != path.resolve())
 
-    def _lower(self, site, record, module: Module, evaluator: Evaluator, parsed: Parsed) -> None:
-        frame = Frame(module, record.scope, record.pos)
-        client = evaluator.value(site.receiver, frame)
-        platform = client.platform if isinstance(client, Client) else None
-        body = _arguments(record.node, evaluator, frame, module)
-        origins = {
-            a.keyword.value: evaluator.origin(a.value, frame) for a in record.node.args if a.keyword is not None and a.keyword.value == "model"
-        }
-        span = module.span(record.node)
-        span = Span(span.path, span.line, span.column)
-        if site.kind == "anthropic-batch":
-            members = RequestSet(kind="batch", path=module.shown, requests=[])
-            entries = body.get("requests")
-            for i, entry in enumerate(entries if isinstance(entries, list) else ()):
-                params = entry.get("params") if isinstance(entry, dict) else None
-                if isinstance(params, dict):
-                    request = self._request("anthropic", params, platform, span, record, module)
+    def _requests(self, call: CallContext, parsed: Parsed) -> None:
+        for recognizer in self.recognizers:
+            found = recognizer.requests(call)
+            if found is None:
+                continue
+            span = call.module.span(call.node)
+            span = Span(span.path, span.line, span.column)
+            members = RequestSet(kind="batch", path=call.module.shown, requests=[])
+            for item in found:
+                request = self._request(item, span, call)
+                _note_caching(parsed, request)
+                if item.batch:
                     request.in_batch = True
-                    _note_caching(parsed, request)
                     members.requests.append(request)
                     members.timestamps.append(None)
                     members.usage.append(None)
+                else:
+                    parsed.requests.append(request)
             if members.requests:
                 parsed.requests.extend(members.requests)
                 parsed.sets.append(members)
             return
-        request = self._request(_KINDS[site.kind], body, platform, span, record, module, origins)
-        parsed.requests.append(request)
-        _note_caching(parsed, request)
 
-    def _request(self, kind: str, body: dict, platform: str | None, span: Span, record, module: Module, origins: dict | None = None) -> Request:
-        origins = origins or {}
-        hint = platform if platform and platform != _DEFAULT_PLATFORM.get(kind) else None
-        place = CodePlace(body, span)
-        request = LOWERINGS[kind](body, place, self.registry, hint)
+    def _request(self, found: Found, span: Span, call: CallContext) -> Request:
+        body = found.body
+        default = _DEFAULT_PLATFORM.get(found.kind)
+        hint = found.platform if found.platform and found.platform != default else None
+        request = LOWERINGS[found.kind](body, CodePlace(body, span), self.registry, hint)
         request.origin = "python"
         request.span = span
-        model = body.get("model")
+        model = body.get("model") if found.kind != "bedrock-converse" else body.get("modelId")
         if isinstance(model, Hole) and model.sample and self.registry.resolve(model.sample).model:
             request.model = model.sample  # chosen between known ids: size by one (PC104 says it varies)
-        if isinstance(body, SDict) and "model" in body:
-            request.model_span = origins.get("model") or body.spans.get("model", span)
+        key = "modelId" if found.kind == "bedrock-converse" else "model"
+        if isinstance(body, SDict) and key in body:
+            request.model_span = found.origins.get(key) or body.spans.get(key, span)
         _attach_unordered(request, body)
         for block in request.blocks:
             if block.raw is not None:
                 block.raw = _plain(block.raw) if not holes_in(block.raw) else None
-        request.call = facts.call_site(record, module, body, span)
+        request.call = facts.call_site(call.record, call.module, body, span)
         return request
 
 
@@ -130,21 +114,6 @@ def _note_caching(parsed: Parsed, request: Request) -> None:
     if "prompt_cache_key" in request.param_spans:
         spans.append(request.param_spans["prompt_cache_key"])
     sites.extend(spans)
-
-
-def _arguments(call: cst.Call, evaluator: Evaluator, frame: Frame, module: Module) -> SDict:
-    body = SDict(module.span(call))
-    for arg in call.args:
-        if arg.keyword is not None:
-            if arg.keyword.value in _RELEVANT:
-                body.put(arg.keyword.value, evaluator.value(arg.value, frame), module.span(arg))
-        elif arg.star == "**":
-            merged = evaluator.value(arg.value, frame)
-            if isinstance(merged, dict):
-                spans = getattr(merged, "spans", {})
-                for key, value in merged.items():
-                    body.put(key, value, spans.get(key, module.span(arg)))
-    return body
 
 
 class CodePlace:

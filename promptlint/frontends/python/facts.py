@@ -13,7 +13,7 @@ import re
 import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
-from .calls import recognise
+from .recognizers.sdk import recognise
 from .module import CallRecord, Module, Scope, callee_name, short_loop
 from .values import holes_in
 

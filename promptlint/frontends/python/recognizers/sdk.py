@@ -1,4 +1,4 @@
-"""Which calls are LLM requests: the SDK methods each client family exposes.
+"""The Anthropic and OpenAI SDKs: the request methods each client family exposes.
 
 A call is recognised by its method path (``messages.create``, ``chat.completions.parse``,
 ``responses.stream``, ``messages.batches.create``) and, where the receiver can be
@@ -89,3 +89,40 @@ _REQUEST_KEYWORDS = {
 def _looks_like_request(call: cst.Call, kind: str) -> bool:
     wanted = _REQUEST_KEYWORDS[kind]
     return any(a.star == "**" or (a.keyword is not None and a.keyword.value in wanted) for a in call.args)
+
+
+
+# -- evaluation -----------------------------------------------------------------------------
+
+# The arguments lowering reads: evaluating the others (timeouts, headers) costs and says nothing.
+RELEVANT = frozenset(
+    {
+        "model", "system", "messages", "tools", "tool_choice", "thinking", "cache_control", "output_config", "speed",
+        "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "parallel_tool_calls", "response_format",
+        "reasoning_effort", "reasoning", "text", "input", "instructions", "requests", "max_tokens",
+    }
+)
+_LOWERING = {"anthropic": "anthropic", "openai-chat": "openai-chat", "openai-responses": "openai-responses", "anthropic-batch": "anthropic"}
+
+
+def requests(call) -> "list | None":
+    """The request bodies an SDK call sends (a batch sends several); None if it is not one."""
+    from . import Found
+    from ..values import Client
+
+    site = recognise(call.record.node)
+    if site is None or site.kind == "count_tokens":
+        return None
+    client = call.value(site.receiver)
+    platform = client.platform if isinstance(client, Client) else None
+    body = call.keywords(RELEVANT)
+    origins = call.origins(("model",))
+    if site.kind != "anthropic-batch":
+        return [Found(_LOWERING[site.kind], body, platform, origins=origins)]
+    entries = body.get("requests")
+    found = []
+    for entry in entries if isinstance(entries, list) else ():
+        params = entry.get("params") if isinstance(entry, dict) else None
+        if isinstance(params, dict):
+            found.append(Found("anthropic", params, platform, batch=True))
+    return found
