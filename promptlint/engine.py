@@ -160,10 +160,14 @@ class Engine:
         self.suppressed: list[suppression.Suppressed] = []  # the current file's, see suppress()
         self._parsed: Parsed | None = None  # the current file's, see check_one()
         self._python = None
+        self.python_files: list[Path] = []
 
     def check_paths(self, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> Result:
         """Check every file; files clean last time and unchanged since are not read again."""
         files = list(discover(paths, self.settings))
+        # The Python front-end looks among them for the callers of a function whose parameter
+        # builds a prompt, and for the modules a value is imported from.
+        self.python_files = [p for p in files if p.suffix == ".py"]
         cache = ResultCache(self.settings.root, self.cache_key()) if self.settings.cache else None
         todo = [p for p in files if cache is None or not cache.is_clean(p)]
         result = Result(files=len(files))
@@ -193,8 +197,7 @@ class Engine:
             result.suppressed.extend(self.suppressed)
         self.suppressed = []
         result.diagnostics = _settle_unused(result.diagnostics, result.suppressed)
-        # A value born in one module can reach requests made in several: one finding each.
-        result.diagnostics = list(dict.fromkeys(result.diagnostics))
+        result.diagnostics = _one_each(result.diagnostics)
         result.diagnostics.sort(key=Diagnostic.sort_key)
         result.suppressed.sort(key=lambda s: s.diagnostic.sort_key())
         return result
@@ -209,7 +212,7 @@ class Engine:
         from concurrent.futures import ProcessPoolExecutor  # only large runs pay for it
 
         chunk = max(1, len(files) // (workers * 8))
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.settings, self.python_files)) as pool:
             yield from pool.map(_check_in_worker, files, chunksize=chunk)
 
     def check_one(self, path: Path) -> Checked:
@@ -308,12 +311,17 @@ class Engine:
 
             s = self.settings
             self._python = PythonFrontend(s.root, self.context.registry, s.max_python_file_size, s.volatile_sources, s.unordered_sources)
+        self._python.files = self.python_files
         return self._python
 
     def check_request(self, analysis: Analysis) -> list[Diagnostic]:
         out = []
+        call = analysis.request.call
         for rule in self.request_rules:
             for finding in rule.check(analysis):  # type: ignore[misc]
+                if call is not None and call.via is not None:
+                    via = f"{_VIA}{call.via.path}:{call.via.line}"
+                    finding = dataclasses.replace(finding, note=f"{finding.note}; {via}" if finding.note else via)
                 out.append(self._diagnostic(rule, finding))
         return out
 
@@ -400,9 +408,10 @@ def _total_size(files: list[Path]) -> int:
 _worker: Engine | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, python_files: list[Path]) -> None:
     global _worker
     _worker = Engine(settings)
+    _worker.python_files = python_files
 
 
 def _check_in_worker(path: Path) -> Checked:
@@ -437,4 +446,27 @@ def _settle_unused(diagnostics: list[Diagnostic], suppressed: list) -> list[Diag
             if "*" in unused or set(unused) <= codes:
                 continue
         out.append(d)
+    return out
+
+
+_VIA = "for the call at "
+
+
+def _one_each(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding per rule, place and message.
+
+    A value born in one module can reach requests made in several, and a function is
+    checked once per caller: the same finding then comes more than once. When it came
+    for several callers, it holds whoever calls, so the note naming one caller goes.
+    """
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for d in diagnostics:
+        groups.setdefault((d.code, d.span, d.message), []).append(d)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len({d.note for d in group}) > 1 and first.note and _VIA in first.note:
+            kept = "; ".join(part for part in first.note.split("; ") if not part.startswith(_VIA)) or None
+            first = dataclasses.replace(first, note=kept)
+        out.append(first)
     return out

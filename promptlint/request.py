@@ -179,6 +179,9 @@ class CallSite:
     varying: dict[str, tuple[Span, str]] = field(default_factory=dict)
     fanout: Span | None = None
     loop_breakpoints: list[Span] = field(default_factory=list)
+    # The call of the enclosing function this request was evaluated for, when its
+    # parameters build the request and the checked code shows who passes them.
+    via: Span | None = None
 
 
 @dataclass(slots=True)

@@ -370,3 +370,31 @@ def test_a_filter_inside_a_loop_does_not_bound_its_breakpoints(tmp_path, monkeyp
         return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=history)
     """
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 7, "PC201")]
+
+
+def test_callers_in_other_modules_decide_a_parameter(tmp_path, monkeypatch):
+    files = {
+        "llm.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef complete(system: str, question: str):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=100, system=[{'type': 'text', 'text': system, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': question}])\n    print(r.usage.cache_read_input_tokens)\n    return r\n",
+        "routes.py": f"from llm import complete\nPOLICY = {LONG!r}\n\ndef answer(q):\n    return complete(POLICY, q)\n",
+    }
+    # The one caller passes a constant well above the minimum: nothing to report.
+    assert run(tmp_path, monkeypatch, files) == []
+    # Each caller's request is judged on its own: one stamps the time into the prefix, one
+    # passes a prompt too short to be cached.
+    files["digest.py"] = "import time\nfrom llm import complete\nfrom routes import POLICY\n\ndef digest(q):\n    return complete(f'Run at {time.time()}. ' + POLICY, q)\n"
+    files["short.py"] = "from llm import complete\n\ndef terse(q):\n    return complete('Answer in one word.', q)\n"
+    assert run(tmp_path, monkeypatch, files) == [("digest.py", 6, "PC101"), ("llm.py", 5, "PC301")]
+
+
+def test_a_finding_for_one_caller_names_it(tmp_path, monkeypatch):
+    files = {
+        "llm.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef complete(system: str, question: str):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=100, system=[{'type': 'text', 'text': system, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': question}])\n    print(r.usage.cache_read_input_tokens)\n    return r\n",
+        "routes.py": f"from llm import complete\nPOLICY = {LONG!r}\n\ndef answer(q):\n    return complete(POLICY, q)\n",
+        "short.py": "from llm import complete\n\ndef terse(q):\n    return complete('Answer in one word.', q)\n",
+    }
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    [d] = lint_paths([tmp_path], tmp_path)
+    assert (d.code, d.span.path, d.span.line) == ("PC301", "llm.py", 5)
+    assert d.note == "for the call at short.py:4"

@@ -49,6 +49,8 @@ class PythonFrontend:
         self.volatile = tuple(volatile)
         self.unordered = tuple(unordered)
         self._analyser = None
+        # The run's Python files: where callers of a function are looked for.
+        self.files: list[Path] = []
 
     def read(self, path: Path, shown: str, registry: Registry | None = None) -> Parsed:
         data = path.read_bytes()
@@ -69,6 +71,7 @@ class PythonFrontend:
             from .analyse import Analyser  # libcst: paid only here
 
             self._analyser = Analyser(self.root, self.registry, self.max_bytes, self.volatile, self.unordered)
+        self._analyser.project.files = self.files
         self._analyser.analyse(path, shown, text, parsed)
         return parsed
 

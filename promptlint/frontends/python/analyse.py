@@ -30,6 +30,15 @@ from .values import SDict, holes_in
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+):?\s*")
 _DEFAULT_PLATFORM = {"anthropic": "anthropic", "openai-chat": "openai", "openai-responses": "openai"}
+_MAX_CALLERS = 8  # a function's call sites evaluated once per caller, up to this many
+
+
+def _same_binding(a: dict, b: dict) -> bool:
+    if a.keys() != b.keys():
+        return False
+    return all(x is y or (not holes_in(x) and not holes_in(y) and type(x) is type(y) and x == y) for x, y in ((a[k], b[k]) for k in a))
+
+
 class Analyser:
     def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = ()) -> None:
         self.registry = registry
@@ -57,33 +66,56 @@ class Analyser:
         evaluator = Evaluator(self.project, self.extra, self.extra_unordered)
         for record in [r for scope in module.scopes.values() for r in scope.calls]:
             try:
-                self._requests(CallContext(record, module, evaluator), parsed)
+                self._call(record, module, evaluator, parsed)
             except RecursionError:
                 parsed.errors.append(ParseError("a call too deeply nested to evaluate", module.span(record.node)))
         parsed.depends = sorted(p for p in evaluator.read if p.resolve() != path.resolve())
 
-    def _requests(self, call: CallContext, parsed: Parsed) -> None:
+    def _contexts(self, record, module, evaluator: Evaluator) -> list[tuple[dict, Span]]:
+        """One binding of the enclosing function's parameters per distinct caller in the run
+        (a request built from a parameter is the request each caller makes); none known: holes."""
+        scope = record.scope
+        if scope.kind != "function" or not scope.params:
+            return []
+        contexts: list[tuple[dict, Span]] = []
+        for caller in self.project.callers(scope, module)[:_MAX_CALLERS]:
+            bound = self.project.passed(scope, module, caller, evaluator, 0)
+            if bound and not any(_same_binding(bound, seen) for seen, _ in contexts):
+                where = caller[0].span(caller[1].node)
+                contexts.append((bound, Span(where.path, where.line, where.column)))
+        return contexts
+
+    def _call(self, record, module, evaluator: Evaluator, parsed: Parsed) -> None:
+        """The requests one call makes: once per caller of its function when they differ."""
         for recognizer in self.recognizers:
-            found = recognizer.requests(call)
+            found = recognizer.requests(CallContext(record, module, evaluator))
             if found is None:
                 continue
-            span = call.module.span(call.node)
-            span = Span(span.path, span.line, span.column)
-            members = RequestSet(kind="batch", path=call.module.shown, requests=[])
-            for item in found:
-                request = self._request(item, span, call)
-                _note_caching(parsed, request)
-                if item.batch:
-                    request.in_batch = True
-                    members.requests.append(request)
-                    members.timestamps.append(None)
-                    members.usage.append(None)
-                else:
-                    parsed.requests.append(request)
-            if members.requests:
-                parsed.requests.extend(members.requests)
-                parsed.sets.append(members)
+            contexts = self._contexts(record, module, evaluator)
+            if not contexts:
+                self._emit(found, CallContext(record, module, evaluator), parsed)
+            for params, via in contexts:
+                self._emit(recognizer.requests(CallContext(record, module, evaluator, params)) or [], CallContext(record, module, evaluator), parsed, via)
             return
+
+    def _emit(self, found: list[Found], call: CallContext, parsed: Parsed, via: Span | None = None) -> None:
+        span = call.module.span(call.node)
+        span = Span(span.path, span.line, span.column)
+        members = RequestSet(kind="batch", path=call.module.shown, requests=[])
+        for item in found:
+            request = self._request(item, span, call)
+            request.call.via = via  # type: ignore[union-attr]
+            _note_caching(parsed, request)
+            if item.batch:
+                request.in_batch = True
+                members.requests.append(request)
+                members.timestamps.append(None)
+                members.usage.append(None)
+            else:
+                parsed.requests.append(request)
+        if members.requests:
+            parsed.requests.extend(members.requests)
+            parsed.sets.append(members)
 
     def _request(self, found: Found, span: Span, call: CallContext) -> Request:
         body = found.body

@@ -66,9 +66,15 @@ class Frame:
     at: tuple[int, int]
     env: dict[str, object] = field(default_factory=dict)
     depth: int = 0
+    # What one caller binds the parameters of ``scope`` to, when the call is evaluated for it.
+    params: dict[str, object] = field(default_factory=dict)
 
     def at_node(self, node: cst.CSTNode) -> "Frame":
-        return Frame(self.module, self.scope, self.module.pos(node), self.env, self.depth)
+        return Frame(self.module, self.scope, self.module.pos(node), self.env, self.depth, self.params)
+
+    def within(self, scope: Scope) -> dict[str, object]:
+        """The parameter bindings that hold in ``scope``: this frame's, if it is the same scope."""
+        return self.params if scope is self.scope else {}
 
 
 class Evaluator:
@@ -76,8 +82,8 @@ class Evaluator:
         self.project = project
         self.extra = extra_sources or {}
         self.unordered = sources.UNORDERED_CALLS | extra_unordered
-        self._active: set[int] = set()
-        self._memo: dict[int, object] = {}
+        self._active: set = set()
+        self._memo: dict[tuple[int, int], object] = {}
         # Files read while evaluating (prompt files, other modules): the result depends on them.
         self.read: set[Path] = set()
 
@@ -486,23 +492,25 @@ class Evaluator:
                     value = self._choice(value, other, binding.node, Frame(f.module, scope, binding.pos, depth=f.depth))
             return self.mutate(value, name, scope, binding.pos, limit, f)
         if name in scope.params:
-            return self.mutate(self.parameter(scope, name, f), name, scope, (0, 0), limit, f)
+            value = f.params[name] if local and name in f.params else self.parameter(scope, name, f)
+            return self.mutate(value, name, scope, (0, 0), limit, f)
         if name in scope.imports:
             return self.imported(scope.imports[name], f.module, f)
         return _MISSING
 
     def binding(self, binding: Binding, scope: Scope, f: Frame) -> object:
-        key = id(binding)
+        params = f.within(scope)
+        key = (id(binding), id(params) if params else 0)
         if key in self._memo:
             return _fresh(self._memo[key])
         if key in self._active:
             return unknown(f"{binding.name} (defined in terms of itself)", f.module.span(binding.node))
-        self._active.add(key)
+        self._active.add(key)  # type: ignore[arg-type]
         try:
-            frame = Frame(f.module if scope in f.module.scopes.values() else self._module_of(scope, f), scope, binding.pos, {}, f.depth + 1)
+            frame = Frame(f.module if scope in f.module.scopes.values() else self._module_of(scope, f), scope, binding.pos, {}, f.depth + 1, params)
             value = self._binding(binding, scope, frame)
         finally:
-            self._active.discard(key)
+            self._active.discard(key)  # type: ignore[arg-type]
         if binding.kind in ("assign", "annassign", "walrus", "def", "class", "with"):
             self._memo[key] = value
         return _fresh(value)
@@ -539,11 +547,11 @@ class Evaluator:
         return value
 
     def _replay(self, value: object, m: Mutation, scope: Scope, module: Module, f: Frame) -> object:
-        frame = Frame(module, scope, m.pos, dict(f.env), f.depth + 1)
+        frame = Frame(module, scope, m.pos, dict(f.env), f.depth + 1, f.within(scope))
         envs = self._loop_envs(m, frame)
         if m.op == "iadd" and not m.path:
             for env in envs:
-                added = self.value(m.args[0], Frame(module, scope, m.pos, env, frame.depth))
+                added = self.value(m.args[0], Frame(module, scope, m.pos, env, frame.depth, frame.params))
                 if isinstance(value, list):
                     self._extend(value if isinstance(value, SList) else SList(value), added, module.span(m.args[0]))
                 else:
@@ -559,7 +567,7 @@ class Evaluator:
             else:
                 return value
         for env in envs:
-            g = Frame(module, scope, m.pos, env, frame.depth)
+            g = Frame(module, scope, m.pos, env, frame.depth, frame.params)
             if m.op == "setitem" and isinstance(target, dict):
                 key = self.value(m.args[0], g)
                 if _hashable(key) and not isinstance(key, (Hole, Text)):

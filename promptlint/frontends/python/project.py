@@ -8,11 +8,13 @@ importing file's top package, then under the project root and its ``src/``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from ...request import Hole, HoleKind
 from .module import Import, Module, Scope, parse
 
 if TYPE_CHECKING:
@@ -27,6 +29,8 @@ class Project:
         self.max_bytes = max_bytes
         self._modules: dict[Path, Module | None] = {}
         self._by_scope: dict[int, Module] = {}
+        self.files: list[Path] = []  # the run's Python files, where callers are looked for
+        self._searched: set[str] = set()
 
     def add(self, module: Module) -> None:
         self._modules[module.path.resolve()] = module
@@ -95,18 +99,29 @@ class Project:
                 seen.append(folder)
         return seen
 
-    def arguments(self, scope: Scope, module: Module, name: str, evaluator: "Evaluator", depth: int) -> list[object]:
-        """What each call of the function ``scope`` in the checked code passes as ``name``."""
-        from .evaluate import MAX_DEPTH, Frame
+    def _load_callers(self, function: str) -> None:
+        """Parse the run's files that call ``function`` by name (once per name)."""
+        if function in self._searched:
+            return
+        self._searched.add(function)
+        loaded = 0
+        for path in self.files:
+            if loaded >= _CALLER_LIMIT or path.resolve() in self._modules:
+                continue
+            try:
+                if path.stat().st_size > self.max_bytes or not _calls_name(path.read_bytes(), function):
+                    continue
+            except OSError:
+                continue
+            if self.load(path) is not None:
+                loaded += 1
 
-        if depth >= MAX_DEPTH or scope.kind != "function":
+    def callers(self, scope: Scope, module: Module) -> list[tuple[Module, "object"]]:
+        """The calls of the function ``scope`` in the run's files: (module, call record)."""
+        if scope.kind != "function":
             return []
-        fn: cst.FunctionDef = scope.node  # type: ignore[assignment]
-        positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
-        if scope.owner is not None and positional and positional[0] in ("self", "cls"):
-            positional = positional[1:]
-        param = scope.params[name]
-        values: list[object] = []
+        self._load_callers(scope.name)
+        found = []
         for other in [m for m in self._modules.values() if m is not None]:
             for record in other.calls_by_name.get(scope.name, ()):
                 if record.scope is scope:
@@ -116,15 +131,54 @@ class Project:
                     continue
                 if isinstance(func, cst.Attribute) and scope.owner is None and not isinstance(func.value, cst.Name):
                     continue
-                node = _argument(record.node, positional, name)
-                frame = Frame(other, record.scope, record.pos, depth=depth + 1)
-                if node is None:
-                    if param.default is None:
-                        continue
-                    values.append(evaluator.value(param.default, Frame(module, scope.parent or module.scope, module.pos(fn), depth=depth + 1)))
-                else:
-                    values.append(evaluator.value(node, frame))
+                found.append((other, record))
+        return found
+
+    def passed(self, scope: Scope, module: Module, caller: tuple, evaluator: "Evaluator", depth: int) -> dict[str, object]:
+        """What one call of the function ``scope`` binds each parameter to (defaults included)."""
+        from .evaluate import Frame
+
+        other, record = caller
+        fn: cst.FunctionDef = scope.node  # type: ignore[assignment]
+        positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
+        if scope.owner is not None and positional and positional[0] in ("self", "cls"):
+            positional = positional[1:]
+        frame = Frame(other, record.scope, record.pos, depth=depth + 1)
+        bound: dict[str, object] = {}
+        for name, param in scope.params.items():
+            if name in ("self", "cls") or param.star:
+                continue
+            node = _argument(record.node, positional, name)
+            if node is not None:
+                value = evaluator.value(node, frame)
+                if isinstance(value, Hole) and value.kind is HoleKind.UNKNOWN:
+                    # Computed by the caller at run time (a request payload, a lookup): for the
+                    # function, a value that comes with each call.
+                    value = Hole(HoleKind.PER_REQUEST, f"parameter '{name}'", value.origin, value.sample)
+                bound[name] = value
+            elif param.default is not None:
+                bound[name] = evaluator.value(param.default, Frame(module, scope.parent or module.scope, module.pos(fn), depth=depth + 1))
+        return bound
+
+    def arguments(self, scope: Scope, module: Module, name: str, evaluator: "Evaluator", depth: int) -> list[object]:
+        """What each call of the function ``scope`` in the checked code passes as ``name``."""
+        from .evaluate import MAX_DEPTH
+
+        if depth >= MAX_DEPTH:
+            return []
+        values = []
+        for caller in self.callers(scope, module):
+            bound = self.passed(scope, module, caller, evaluator, depth)
+            if name in bound:
+                values.append(bound[name])
         return values
+
+
+_CALLER_LIMIT = 64  # files parsed to find the callers of one function
+
+
+def _calls_name(data: bytes, name: str) -> bool:
+    return re.search(rb"(?<![\w.])" + re.escape(name.encode()) + rb"\s*\(|\." + re.escape(name.encode()) + rb"\s*\(", data) is not None
 
 
 def _imported_names(scope: Scope) -> set[str]:
