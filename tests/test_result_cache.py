@@ -92,3 +92,24 @@ def test_pool_gives_the_same_findings_as_serial(tmp_path, monkeypatch):
     monkeypatch.setattr(engine_module, "POOL_THRESHOLD", 2)
     pooled, _ = run(tmp_path, cache=False)
     assert pooled == serial and len(serial) == 14
+
+
+def test_a_python_file_is_checked_again_when_a_module_it_reads_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prompts.py").write_text(f"POLICY = {LONG_PROSE!r}\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        "import anthropic\nfrom prompts import POLICY\nclient = anthropic.Anthropic()\n\n"
+        "def ask(q):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
+        "system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+        "    return r.usage.cache_read_input_tokens\n",
+        encoding="utf-8",
+    )
+    first, _ = run(tmp_path)
+    assert first == []
+    second, parsed = run(tmp_path)
+    assert second == [] and parsed == []  # both clean, neither read
+    time_now = "from datetime import datetime\nPOLICY = f'{datetime.now()} ' + " + repr(LONG_PROSE) + "\n"
+    (tmp_path / "prompts.py").write_text(time_now, encoding="utf-8")
+    third, parsed = run(tmp_path)
+    assert third == [("prompts.py", "PC101")]
+    assert {p.name for p in parsed} == {"app.py", "prompts.py"}

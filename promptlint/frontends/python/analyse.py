@@ -80,6 +80,7 @@ class Analyser:
         contexts: list[tuple[dict, Span]] = []
         for caller in self.project.callers(scope, module)[:_MAX_CALLERS]:
             bound = self.project.passed(scope, module, caller, evaluator, 0)
+            evaluator.read.add(caller[0].path)  # the result depends on what its callers pass
             if bound and not any(_same_binding(bound, seen) for seen, _ in contexts):
                 where = caller[0].span(caller[1].node)
                 contexts.append((bound, Span(where.path, where.line, where.column)))
