@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import math
 import re
 import string
 import textwrap
@@ -69,9 +68,6 @@ class Frame:
     # What one caller binds the parameters of ``scope`` to, when the call is evaluated for it.
     params: dict[str, object] = field(default_factory=dict)
 
-    def at_node(self, node: cst.CSTNode) -> "Frame":
-        return Frame(self.module, self.scope, self.module.pos(node), self.env, self.depth, self.params)
-
     def within(self, scope: Scope) -> dict[str, object]:
         """The parameter bindings that hold in ``scope``: this frame's, if it is the same scope."""
         return self.params if scope is self.scope else {}
@@ -102,9 +98,6 @@ class Evaluator:
             return unknown("an expression nested too deeply to follow", frame.module.span(node))
         finally:
             self._active.discard(key)
-
-    def span(self, node: cst.CSTNode, frame: Frame) -> Span:
-        return frame.module.span(node)
 
     # -- expressions ----------------------------------------------------------------
 
@@ -238,8 +231,6 @@ class Evaluator:
             return Hole(base.kind, label, base.origin, base.sample)
         if isinstance(base, Text):
             return base
-        if isinstance(base, dict) and attr in base:  # a namespace-like dict of settings
-            return unknown(f.module.code(node), f.module.span(node))
         return unknown(f.module.code(node), f.module.span(node))
 
     def _subscript(self, node: cst.Subscript, f: Frame) -> object:
@@ -1043,7 +1034,6 @@ class Evaluator:
             elif index < len(positional):
                 env[positional[index]] = self.value(arg.value, f)
                 index += 1
-        module_frame = Frame(module, scope, (0, 0), depth=f.depth + 1)
         for param in params:
             name = param.name.value
             if name not in env and param.default is not None:
@@ -1058,7 +1048,6 @@ class Evaluator:
             value = self.value(last.value, frame) if last.value is not None else None
         finally:
             self._active.discard(key)  # type: ignore[arg-type]
-        del module_frame
         if module is not f.module:
             self.read.add(module.path)
         return value
@@ -1249,4 +1238,4 @@ def _common_sample(a: object, b: object) -> str | None:
     return None
 
 
-__all__ = ["Evaluator", "Frame", "concat", "CLIENTS", "math"]
+__all__ = ["Evaluator", "Frame", "concat", "CLIENTS"]

@@ -87,17 +87,13 @@ def runs_once(record: CallRecord, module: Module) -> bool:
         return True
     if scope.kind != "function" or scope.owner is not None:
         return False
+    # ``main()`` under ``if __name__ == "__main__":``, or ``asyncio.run(main())``: a call of the
+    # function by name is recorded either way.
     callers = [c for c in module.calls_by_name.get(scope.name, ()) if isinstance(c.node.func, cst.Name)]
-    callers += _passed_to_run(module, scope.name)
     if len(callers) != 1:
         return False
     caller = callers[0]
     return caller.scope.kind == "module" and not caller.loops
-
-
-def _passed_to_run(module: Module, name: str) -> list[CallRecord]:
-    """``asyncio.run(main())``: the call of ``main`` is recorded already; nothing extra."""
-    return []
 
 
 def cold_fanout(record: CallRecord, module: Module) -> Span | None:
