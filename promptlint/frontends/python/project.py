@@ -30,7 +30,10 @@ class Project:
         self._modules: dict[Path, Module | None] = {}
         self._by_scope: dict[int, Module] = {}
         self.files: list[Path] = []  # the run's Python files, where callers are looked for
-        self._searched: set[str] = set()
+        self._searched: set[tuple[str, str]] = set()
+        self._callers: dict[int, list] = {}
+        self._arguments: dict[tuple[int, str], list] = {}
+        self._resolved: dict[tuple[int, Import], tuple[Module, str | None] | None] = {}
 
     def add(self, module: Module) -> None:
         self._modules[module.path.resolve()] = module
@@ -61,6 +64,12 @@ class Project:
         ``from pkg import mod`` may name a submodule or an attribute of ``pkg``; both
         are tried.
         """
+        key = (id(importer), imp)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(importer, imp)
+        return self._resolved[key]
+
+    def _resolve(self, importer: Module, imp: Import) -> tuple[Module, str | None] | None:
         base = self._base_folders(importer, imp)
         dotted = imp.module
         candidates: list[tuple[str, str | None]] = []
@@ -99,28 +108,34 @@ class Project:
                 seen.append(folder)
         return seen
 
-    def _load_callers(self, function: str) -> None:
-        """Parse the run's files that call ``function`` by name (once per name)."""
-        if function in self._searched:
+    def _load_callers(self, function: str, home: str) -> None:
+        """Parse the run's files that import ``function``'s module ``home`` and call it by name."""
+        if (function, home) in self._searched or not home:
             return
-        self._searched.add(function)
+        self._searched.add((function, home))
         loaded = 0
         for path in self.files:
             if loaded >= _CALLER_LIMIT or path.resolve() in self._modules:
                 continue
             try:
-                if path.stat().st_size > self.max_bytes or not _calls_name(path.read_bytes(), function):
+                if path.stat().st_size > self.max_bytes:
                     continue
+                data = path.read_bytes()
             except OSError:
                 continue
-            if self.load(path) is not None:
+            if home.encode() in data and _calls_name(data, function) and self.load(path) is not None:
                 loaded += 1
 
     def callers(self, scope: Scope, module: Module) -> list[tuple[Module, "object"]]:
         """The calls of the function ``scope`` in the run's files: (module, call record)."""
         if scope.kind != "function":
             return []
-        self._load_callers(scope.name)
+        if id(scope) in self._callers:
+            return self._callers[id(scope)]
+        if scope.parent is module.scope and not scope.name.startswith("__"):
+            # A module-level function can be imported and called from anywhere in the run; a
+            # method or a nested function is called where it is visible, in its own module.
+            self._load_callers(scope.name, module.name.rpartition(".")[2])
         found = []
         for other in [m for m in self._modules.values() if m is not None]:
             for record in other.calls_by_name.get(scope.name, ()):
@@ -132,10 +147,12 @@ class Project:
                 if isinstance(func, cst.Attribute) and scope.owner is None and not isinstance(func.value, cst.Name):
                     continue
                 found.append((other, record))
+        self._callers[id(scope)] = found
         return found
 
-    def passed(self, scope: Scope, module: Module, caller: tuple, evaluator: "Evaluator", depth: int) -> dict[str, object]:
-        """What one call of the function ``scope`` binds each parameter to (defaults included)."""
+    def passed(self, scope: Scope, module: Module, caller: tuple, evaluator: "Evaluator", depth: int, only: str | None = None) -> dict[str, object]:
+        """What one call of the function ``scope`` binds each parameter (or just ``only``) to,
+        defaults included."""
         from .evaluate import Frame
 
         other, record = caller
@@ -146,7 +163,7 @@ class Project:
         frame = Frame(other, record.scope, record.pos, depth=depth + 1)
         bound: dict[str, object] = {}
         for name, param in scope.params.items():
-            if name in ("self", "cls") or param.star:
+            if name in ("self", "cls") or param.star or (only is not None and name != only):
                 continue
             node = _argument(record.node, positional, name)
             if node is not None:
@@ -166,15 +183,21 @@ class Project:
 
         if depth >= MAX_DEPTH:
             return []
+        key = (id(scope), name)
+        if key in self._arguments:
+            return self._arguments[key]
+        self._arguments[key] = []  # a cycle of callers sees "nobody passes it" rather than recursing
         values = []
-        for caller in self.callers(scope, module):
-            bound = self.passed(scope, module, caller, evaluator, depth)
+        for caller in self.callers(scope, module)[:_MAX_FOLLOWED]:
+            bound = self.passed(scope, module, caller, evaluator, depth, only=name)
             if name in bound:
                 values.append(bound[name])
+        self._arguments[key] = values
         return values
 
 
-_CALLER_LIMIT = 64  # files parsed to find the callers of one function
+_CALLER_LIMIT = 16  # files parsed to find the callers of one function
+_MAX_FOLLOWED = 16  # callers whose arguments are evaluated for one parameter
 
 
 def _calls_name(data: bytes, name: str) -> bool:
