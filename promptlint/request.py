@@ -168,7 +168,7 @@ class CallSite:
     block, no loop). ``extended``: the messages are a history a later request extends
     (a parameter, an attribute, a list kept across calls), so a breakpoint on the last
     one is read next turn. ``varying``: caching parameters chosen per call: where the
-    argument is written, and why it varies. ``fanout``: where copies of the call start concurrently with no
+    argument is written, and why it varies. ``fanouts``: where copies of the call start concurrently with no
     warm-up request before them. ``loop_breakpoints``: breakpoints added in a loop over
     blocks with no bound.
     """
@@ -177,7 +177,7 @@ class CallSite:
     runs_once: bool = False
     extended: bool = False
     varying: dict[str, tuple[Span, str]] = field(default_factory=dict)
-    fanout: Span | None = None
+    fanouts: list[Span] = field(default_factory=list)
     loop_breakpoints: list[Span] = field(default_factory=list)
     # The call of the enclosing function this request was evaluated for, when its
     # parameters build the request and the checked code shows who passes them.

@@ -398,3 +398,86 @@ def test_a_finding_for_one_caller_names_it(tmp_path, monkeypatch):
     [d] = lint_paths([tmp_path], tmp_path)
     assert (d.code, d.span.path, d.span.line) == ("PC301", "llm.py", 5)
     assert d.note == "for the call at short.py:4"
+
+
+def test_constructor_arguments_reach_attributes(tmp_path, monkeypatch):
+    files = {
+        "session.py": "import anthropic\n\nclass Session:\n    def __init__(self, system: str):\n        self.client = anthropic.Anthropic()\n        self.system = system\n        self.history = []\n\n    def send(self, text):\n        self.history.append({'role': 'user', 'content': text})\n        r = self.client.messages.create(model='claude-sonnet-4-6', max_tokens=100, system=[{'type': 'text', 'text': self.system, 'cache_control': {'type': 'ephemeral'}}], messages=self.history)\n        self.history.append({'role': 'assistant', 'content': r.content})\n        return r.usage.cache_read_input_tokens\n",
+        "main.py": "import datetime\nfrom session import Session\n\nSTAMPED = Session(f'Today is {datetime.date.today()}. ' + " + repr(LONG) + ")\nSHORT = Session('Be brief.')\n",
+    }
+    assert run(tmp_path, monkeypatch, files) == [("main.py", 4, "PC101"), ("session.py", 11, "PC301")]
+
+
+def test_web_request_input_is_per_request(tmp_path, monkeypatch):
+    source = """
+    from flask import Flask, request
+    app = Flask(__name__)
+    @app.post("/ask")
+    def ask():
+        question = request.get_json()["question"]
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY,
+            messages=[{"role": "user", "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral"}}]}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 10, "PC202")]
+
+
+def test_an_object_made_from_a_setting_does_not_make_its_results_volatile(tmp_path, monkeypatch):
+    source = """
+    import os, sqlite3
+    conn = sqlite3.connect(os.environ.get("DB_PATH", "kb.db"))
+    def ask(q):
+        facts = "\\n".join(row[0] for row in conn.execute("select body from facts").fetchall())
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": POLICY + facts, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+def test_lines_appended_in_a_loop_over_a_set(tmp_path, monkeypatch):
+    source = """
+    DESKS = {"world", "business", "sport"}
+    def desks():
+        lines = ["Desks:"]
+        for desk in DESKS:
+            lines.append(f"- {desk}")
+        return "\\n".join(lines)
+    def ask(q):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": POLICY + desks(), "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 4, "PC103")]
+
+
+def test_an_agent_loop_extends_its_own_messages(tmp_path, monkeypatch):
+    source = """
+    TOOLS = [{"name": "search", "description": "Search the knowledge base", "input_schema": {"type": "object"}}]
+    def run_agent(task):
+        messages = [{"role": "user", "content": [{"type": "text", "text": task, "cache_control": {"type": "ephemeral"}}]}]
+        while True:
+            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1000, system=POLICY, tools=TOOLS, messages=messages)
+            if reply.stop_reason != "tool_use":
+                return reply
+            messages.append({"role": "assistant", "content": reply.content})
+            messages.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "ok"}]})
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+def test_a_prewarm_helper_is_a_warm_up(tmp_path, monkeypatch):
+    source = (
+        "import asyncio\naclient = anthropic.AsyncAnthropic()\n"
+        "def system():\n    return [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}]\n"
+        "async def prewarm():\n    await aclient.messages.create(model='claude-sonnet-4-6', max_tokens=0, system=system(), messages=[{'role': 'user', 'content': '.'}])\n"
+        "async def ask(q):\n    return await aclient.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=system(), messages=[{'role': 'user', 'content': q}])\n"
+        "async def main(qs):\n    await prewarm()\n    async with asyncio.TaskGroup() as tg:\n        for q in qs:\n            tg.create_task(ask(q))\n"
+    )
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+    assert run(tmp_path, monkeypatch, {"app.py": module(source.replace("    await prewarm()\n", ""))}) == [("app.py", 15, "PC403")]
+
+
+def test_a_timestamp_in_the_newest_turn_is_not_in_anyone_elses_prefix(tmp_path, monkeypatch):
+    source = """
+    from datetime import datetime
+    def turn(history: list, text: str):
+        stamped = f"[{datetime.now():%H:%M}] {text}"
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=[*history, {"role": "user", "content": [{"type": "text", "text": stamped, "cache_control": {"type": "ephemeral"}}]}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []

@@ -32,6 +32,7 @@ _SHAPE_NAMES = {
     "openai-chat": "OpenAI Chat Completions",
     "openai-responses": "OpenAI Responses",
     "bedrock-converse": "Bedrock Converse",
+    "gemini": "Gemini generateContent",
 }
 
 
@@ -303,4 +304,6 @@ def can_carry(block: Block) -> bool:
 
 
 def _provider_family(request: Request) -> str:
+    if request.provider == "gemini":
+        return "gemini"
     return "openai" if request.provider.startswith("openai") else "anthropic"

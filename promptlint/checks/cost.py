@@ -50,8 +50,15 @@ def uncached_static_prefix(a: Analysis) -> Iterator[Finding]:
         block.span if a.request.origin == "json" else a.request.span,  # in code: the call
         f"static {' + '.join(_sections(a, end))} prefix is {estimate.describe()}, above {a.model_name}'s minimum of "
         f"{minimum:,}, but nothing marks it for caching: every request pays full input price for it",
-        fix=Fix('add cache_control {"type": "ephemeral"} to this block, the last one that is the same on every request'),
+        fix=Fix(_MARK_HINT.get(a.request.provider, _MARK_HINT["anthropic"])),
     )
+
+
+# How each request shape marks a breakpoint (PC206's fix).
+_MARK_HINT = {
+    "anthropic": 'add cache_control {"type": "ephemeral"} to this block, the last one that is the same on every request',
+    "bedrock-converse": 'add a {"cachePoint": {"type": "default"}} block right after this one, the last that is the same on every request',
+}
 
 
 def _sections(a: Analysis, end: int) -> list[str]:
@@ -125,12 +132,13 @@ def long_ttl_unlikely_to_pay(a: Analysis) -> Iterator[Finding]:
 )
 def cold_concurrent_fanout(a: Analysis) -> Iterator[Finding]:
     call = a.request.call
-    if call is None or call.fanout is None or not _live(a):
+    if call is None or not call.fanouts or not _live(a):
         return
-    yield Finding(
-        call.fanout,
-        "requests sharing a cached prefix start concurrently with no warm-up: a cache entry exists only once the "
-        "first response starts, so every request in the fan-out writes the prefix instead of reading it",
-        note=f"the request is made at line {a.request.span.line}",
-        fix=Fix("await one request (or one with max_tokens=0) before starting the others"),
-    )
+    for fanout in call.fanouts:
+        yield Finding(
+            fanout,
+            "requests sharing a cached prefix start concurrently with no warm-up: a cache entry exists only once the "
+            "first response starts, so every request in the fan-out writes the prefix instead of reading it",
+            note=f"the request is made at {a.request.span.path}:{a.request.span.line}",
+            fix=Fix("await one request (or one with max_tokens=0) before starting the others"),
+        )

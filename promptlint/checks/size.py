@@ -60,6 +60,10 @@ def prefix_near_minimum(a: Analysis) -> Iterator[Finding]:
             continue
         if check.minimum is None:
             why = f"the minimum of {check.model_name} is not known"
+        elif not a.family.cpt:
+            # No chars-per-token bands for this tokenizer (Gemini, OpenAI, DeepSeek): the offline
+            # count has no lower bound, so it can never settle a prefix as long enough.
+            why = f"promptlint has no offline token bands for the {a.family.name} tokenizer, so no count settles whether it reaches {check.model_name}'s minimum of {check.minimum:,}"
         elif not check.estimate.bounded:
             why = f"content of unknown size (images, documents or values filled in later) stands before it, and {check.model_name} caches only from {check.minimum:,}"
         else:

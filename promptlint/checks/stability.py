@@ -78,9 +78,10 @@ _SECTION_NAMES = {"tools": "tool definition", "system": "system block", "message
 def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
     if a.nothing_cached:  # then PC301 (or nothing) is the finding: no cache to defeat
         return
+    newest = _newest_turn(a)
     for index, block in a.cached_blocks:
         for hole in block.text.holes:
-            if hole.kind is HoleKind.VOLATILE:
+            if hole.kind is HoleKind.VOLATILE and (newest is None or block.message_index != newest):
                 yield Finding(
                     hole.origin or block.span,
                     f"{hole.label} reaches the cached prefix ({_where(a, index, block)}): the prefix changes with it, "
@@ -104,6 +105,20 @@ def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
 
 
 _FIX = Fix("move the volatile value after the last breakpoint (e.g. into the final user message)")
+
+
+def _newest_turn(a: Analysis) -> int | None:
+    """The message the last breakpoint sits on, when it is the request's last message.
+
+    A value in the newest turn is written once: a conversation re-sends that turn as it
+    was, and a breakpoint on a turn no request extends is PC202's finding, not this one.
+    """
+    marked = [m for m in a.marked if not m.automatic] or a.marked
+    if not marked:
+        return None
+    block = a.request.blocks[marked[-1].index]
+    last = max((b.message_index for b in a.request.blocks if b.message_index is not None), default=None)
+    return block.message_index if block.section is Section.MESSAGES and block.message_index == last else None
 
 
 def _where(a: Analysis, index: int, block: Block) -> str:

@@ -16,7 +16,7 @@ import json
 from typing import Any, Callable
 
 from ...registry import Registry
-from ...request import Block, Breakpoint, ContentKind, Hole, HoleKind, Request, Section, Span, Text
+from ...request import Block, Breakpoint, ContentKind, Hole, HoleKind, Request, Section, ShapeProblem, Span, Text
 from .locate import Located
 
 # Request-level parameters whose change invalidates a cache level (facts.md §1.8, §4).
@@ -411,6 +411,148 @@ def lower_converse(body: dict, place: Place, registry: Registry, hint: str | Non
     return request
 
 
+# -- Google Gemini (generateContent, and cachedContents.create) ------------------------
+#
+# Bodies from the Python SDK use snake_case keys, REST bodies camelCase; both are read.
+# Gemini has no breakpoints: caching is implicit (the provider's facts say it is not
+# opt-in), or explicit through a cache object made by cachedContents.create and named by
+# ``cached_content``. A request that names one must not also send what belongs in the
+# cache (G3): the API rejects it, and the lowering reports it as a shape problem (PL002).
+
+_GEMINI_MEDIA = ("inline_data", "inlineData", "file_data", "fileData")
+_GEMINI_CACHED = ("cached_content", "cachedContent")
+_GEMINI_IN_CACHE = (("system_instruction", "systemInstruction"), ("tools",), ("tool_config", "toolConfig"))
+
+
+def _gemini_key(body: dict, *names: str) -> str | None:
+    return next((name for name in names if name in body and body[name] is not None), None)
+
+
+def _gemini_part(part: Any, section: Section, place: Place, rel: tuple, **where: Any) -> Block | None:
+    if _is_text(part):
+        return Block(section, "text", _as_text(part), place.span(*rel), **where)
+    if not isinstance(part, dict):
+        return None
+    if _is_text(part.get("text")):
+        return Block(section, "text", _as_text(part["text"]), place.span(*rel, "text"), **where)
+    media = next((k for k in _GEMINI_MEDIA if k in part), None)
+    if media is not None:
+        return Block(section, media, Text(), place.span(*rel), ContentKind.MEDIA, **where)
+    kind = next(iter(part), "unknown")
+    return Block(section, str(kind), _json_text(part), place.span(*rel), ContentKind.JSON, **where)
+
+
+def _gemini_parts(request: Request, parts: Any, section: Section, place: Place, rel: tuple, **where: Any) -> None:
+    if isinstance(parts, Hole):
+        request.blocks.append(_unknown_block(parts, section, place.span(*rel), **where))
+    elif isinstance(parts, list):
+        for j, part in enumerate(parts):
+            if isinstance(part, Hole):
+                request.blocks.append(_unknown_block(part, section, place.span(*rel, j), **where))
+                continue
+            block = _gemini_part(part, section, place, rel + (j,), **where)
+            if block:
+                request.blocks.append(block)
+    else:
+        block = _gemini_part(parts, section, place, rel, **where)
+        if block:
+            request.blocks.append(block)
+
+
+def _gemini_contents(request: Request, contents: Any, section: Section, place: Place, rel: tuple) -> None:
+    """``contents``: a string, a part, a Content (``{"role", "parts"}``) or a list of them; parts
+    in a row make one user Content, as the SDK groups them."""
+    if not isinstance(contents, list):
+        contents = [contents]
+        rel_of = lambda m: rel  # noqa: E731 - the value itself, not an item of it
+    else:
+        rel_of = lambda m: rel + (m,)  # noqa: E731
+    index = -1
+    grouped = False
+    for m, item in enumerate(contents):
+        if isinstance(item, dict) and "parts" in item:
+            index += 1
+            grouped = False
+            role = item.get("role") if isinstance(item.get("role"), str) else "user"
+            _gemini_parts(request, item["parts"], section, place, rel_of(m) + ("parts",), role=role, message_index=index)
+            continue
+        if not grouped:
+            index += 1
+            grouped = True
+        _gemini_parts(request, item, section, place, rel_of(m), role="user", message_index=index)
+
+
+def _gemini_blocks(request: Request, body: dict, place: Place, contents_section: Section) -> None:
+    tools = body.get("tools")
+    if isinstance(tools, Hole):
+        request.blocks.append(_unknown_block(tools, Section.TOOLS, place.span("tools")))
+    elif isinstance(tools, list):
+        for i, tool in enumerate(tools):
+            if isinstance(tool, dict):
+                request.blocks.append(Block(Section.TOOLS, "tool", _json_text(tool), place.span("tools", i), ContentKind.JSON, raw=tool))
+            elif _is_text(tool):  # a callable the SDK declares itself, or a tool built at run time
+                request.blocks.append(Block(Section.TOOLS, "tool", _as_text(tool), place.span("tools", i), ContentKind.JSON))
+    key = _gemini_key(body, "system_instruction", "systemInstruction")
+    if key is not None:
+        system = body[key]
+        if isinstance(system, dict) and "parts" in system:
+            _gemini_parts(request, system["parts"], Section.SYSTEM, place, (key, "parts"))
+        else:
+            _gemini_parts(request, system, Section.SYSTEM, place, (key,))
+    if "contents" in body and body["contents"] is not None:
+        _gemini_contents(request, body["contents"], contents_section, place, ("contents",))
+
+
+def _gemini_request(body: dict, place: Place, registry: Registry, hint: str | None) -> Request:
+    request = Request(provider="gemini", platform="gemini", model=None, span=place.span())
+    _model(request, body, "model", place)
+    if request.model is not None and "models/" in request.model:  # REST resource names: models/gemini-2.5-flash
+        request.model = request.model.rsplit("models/", 1)[1]
+    request.platform = _platform(registry, request.model, hint, "gemini")
+    return request
+
+
+def lower_gemini(body: dict, place: Place, registry: Registry, hint: str | None) -> Request:
+    """A generateContent request: implicit caching reads its leading part."""
+    request = _gemini_request(body, place, registry, hint)
+    _gemini_blocks(request, body, place, Section.MESSAGES)
+    for names in (_GEMINI_CACHED, ("tool_config", "toolConfig")):
+        key = _gemini_key(body, *names)
+        if key is not None:
+            request.params[names[0]] = body[key]
+            request.param_spans[names[0]] = place.span(key)
+    cached = _gemini_key(body, *_GEMINI_CACHED)
+    if cached is not None:
+        for names in _GEMINI_IN_CACHE:
+            key = _gemini_key(body, *names)
+            if key is not None and body[key] != []:
+                request.shape_problems.append(
+                    ShapeProblem(
+                        f"'{key}' cannot be sent with '{cached}': it belongs in the cache (caches.create), "
+                        "and the API rejects the request with 400 INVALID_ARGUMENT",
+                        place.span(key),
+                    )
+                )
+    return request
+
+
+def lower_gemini_cache(body: dict, place: Place, registry: Registry, hint: str | None) -> Request:
+    """A cachedContents.create request: everything in it is written to the explicit cache.
+
+    Its contents are not a conversation a later request extends but part of one fixed
+    context, so they are lowered at the system level; one breakpoint on the last block
+    says that all of it is the cached prefix.
+    """
+    request = _gemini_request(body, place, registry, hint)
+    _gemini_blocks(request, body, place, Section.SYSTEM)
+    last = next((b for b in reversed(request.blocks) if b.content is not ContentKind.TEXT or not b.text.is_static or b.text.known_text()), None)
+    if last is not None:
+        key = _gemini_key(body, "ttl", "expire_time", "expireTime")
+        value = {key: body[key]} if key is not None else {}
+        last.breakpoint = Breakpoint("cachedContent", value, None, place.span())
+    return request
+
+
 Lowering = Callable[[dict, Place, Registry, "str | None"], Request]
 
 LOWERINGS: dict[str, Lowering] = {
@@ -418,6 +560,8 @@ LOWERINGS: dict[str, Lowering] = {
     "openai-chat": lower_openai_chat,
     "openai-responses": lower_openai_responses,
     "bedrock-converse": lower_converse,
+    "gemini": lower_gemini,
+    "gemini-cache": lower_gemini_cache,
 }
 
 

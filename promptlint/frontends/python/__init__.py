@@ -21,10 +21,13 @@ from ...request import Span
 from .. import ParseError, Parsed
 from .recognizers import worth_parsing
 
-# Fields of a response's usage that report caching (PC501).
+# Fields of a response's usage that report caching (PC501). LangChain puts them under
+# ``usage_metadata["input_token_details"]`` as ``cache_read`` and ``cache_creation``.
 USAGE_MARKER = re.compile(
     rb"cache_read_input_tokens|cache_creation_input_tokens|cached_tokens|cacheReadInputTokens|cacheWriteInputTokens"
     rb"|prompt_cache_hit_tokens|cached_content_token_count|cache_read_tokens"
+    rb"|cache_write_tokens|cachedContentTokenCount"  # pydantic-ai's writes; Gemini REST
+    rb"|input_token_details|\bcache_(?:read|creation)\b"
 )
 
 _KINDS = {"anthropic": "anthropic", "openai-chat": "openai-chat", "openai-responses": "openai-responses", "anthropic-batch": "anthropic"}

@@ -8,6 +8,7 @@ the call is summarised for the code-only rules (``facts``).
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 from pathlib import Path
 from typing import Iterable
@@ -45,6 +46,7 @@ class Analyser:
         self.project = Project(root, max_bytes)
         self.extra = {name: Source(HoleKind.VOLATILE, None) for name in volatile}
         self.extra_unordered = frozenset(unordered)
+        self._via_records: dict = {}
         self.recognizers = [importlib.import_module(f"{recognizers.__name__}.{p.module}") for p in recognizers.PREFILTERS]
 
     def analyse(self, path: Path, shown: str, text: str, parsed: Parsed) -> None:
@@ -71,11 +73,10 @@ class Analyser:
                 parsed.errors.append(ParseError("a call too deeply nested to evaluate", module.span(record.node)))
         parsed.depends = sorted(p for p in evaluator.read if p.resolve() != path.resolve())
 
-    def _contexts(self, record, module, evaluator: Evaluator) -> list[tuple[dict, Span]]:
-        """One binding of the enclosing function's parameters per distinct caller in the run
-        (a request built from a parameter is the request each caller makes); none known: holes."""
-        scope = record.scope
-        if scope.kind != "function" or not scope.params:
+    def _contexts(self, scope, module, evaluator: Evaluator) -> list[tuple[dict, Span]]:
+        """One binding of a function's parameters per distinct caller in the run (a request
+        built from a parameter is the request each caller makes); none known: holes."""
+        if scope.kind != "function" or not [p for p in scope.params if p not in ("self", "cls")]:
             return []
         contexts: list[tuple[dict, Span]] = []
         for caller in self.project.callers(scope, module)[:_MAX_CALLERS]:
@@ -83,7 +84,9 @@ class Analyser:
             evaluator.read.add(caller[0].path)  # the result depends on what its callers pass
             if bound and not any(_same_binding(bound, seen) for seen, _ in contexts):
                 where = caller[0].span(caller[1].node)
-                contexts.append((bound, Span(where.path, where.line, where.column)))
+                via = Span(where.path, where.line, where.column)
+                self._via_records[via] = caller
+                contexts.append((bound, via))
         return contexts
 
     def _call(self, record, module, evaluator: Evaluator, parsed: Parsed) -> None:
@@ -92,11 +95,17 @@ class Analyser:
             found = recognizer.requests(CallContext(record, module, evaluator))
             if found is None:
                 continue
-            contexts = self._contexts(record, module, evaluator)
-            if not contexts:
+            self._via_records = {}
+            contexts = self._contexts(record.scope, module, evaluator)
+            owner = record.scope.owner
+            init = owner.children.get("__init__") if owner is not None else None
+            instances = self._contexts(init, module, evaluator) if init is not None else []
+            if not contexts and not instances:
                 self._emit(found, CallContext(record, module, evaluator), parsed)
-            for params, via in contexts:
-                self._emit(recognizer.requests(CallContext(record, module, evaluator, params)) or [], CallContext(record, module, evaluator), parsed, via)
+                return
+            for (params, via), (instance, built) in list(itertools.product(contexts or [({}, None)], instances or [({}, None)]))[:_MAX_CALLERS]:
+                requests = recognizer.requests(CallContext(record, module, evaluator, params, instance)) or []
+                self._emit(requests, CallContext(record, module, evaluator), parsed, via or built)
             return
 
     def _emit(self, found: list[Found], call: CallContext, parsed: Parsed, via: Span | None = None) -> None:
@@ -106,6 +115,10 @@ class Analyser:
         for item in found:
             request = self._request(item, span, call)
             request.call.via = via  # type: ignore[union-attr]
+            if via is not None and via in self._via_records and not call.record.loops:
+                # Made once per call of its function, for this caller: as often as the caller runs.
+                caller_module, caller_record = self._via_records[via]
+                request.call.runs_once = facts.runs_once(caller_record, caller_module)  # type: ignore[union-attr]
             _note_caching(parsed, request)
             if item.batch:
                 request.in_batch = True
@@ -135,7 +148,7 @@ class Analyser:
         for block in request.blocks:
             if block.raw is not None:
                 block.raw = _plain(block.raw) if not holes_in(block.raw) else None
-        request.call = facts.call_site(call.record, call.module, body, span)
+        request.call = facts.call_site(call.record, call.module, body, span, self.project.modules())
         return request
 
 

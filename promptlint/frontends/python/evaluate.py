@@ -20,18 +20,19 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import libcst as cst
 
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
 from .module import Binding, Import, Module, Mutation, Scope, dotted, short_loop
-from .values import Client, Function, Opaque, PathValue, SDict, SList, USet, holes_in, unknown
+from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, holes_in, unknown
 
 if TYPE_CHECKING:
     from .project import Project
 
-MAX_DEPTH = 4  # helper calls followed, and callers followed for a parameter
+MAX_DEPTH = 4  # helper calls followed into, one inside another
 MAX_UNROLL = 64  # items of a known list a loop is replayed for
 MAX_TEXT = 2 << 20  # prompt files read, and strings built, up to this size
 
@@ -54,6 +55,16 @@ CLIENTS = {
     "openai.AzureOpenAI": ("openai", "azure"),
     "openai.AsyncAzureOpenAI": ("openai", "azure"),
 }
+# OpenAI-compatible endpoints of providers the registry knows: an OpenAI client whose
+# ``base_url`` names one of these hosts gets that provider's caching facts, not OpenAI's.
+COMPATIBLE_HOSTS = {
+    "api.deepseek.com": "deepseek",
+    "generativelanguage.googleapis.com": "gemini",  # Gemini's /v1beta/openai/ endpoint
+}
+# Calls of framework classes and functions a recognizer models (LangChain's chat models and
+# prompts): hook(evaluator, qualified name, call, frame) -> the value, or NotImplemented for
+# a name it does not know. Recognizer modules add theirs when imported.
+CALL_HOOKS: list = []
 
 
 @dataclass
@@ -67,6 +78,8 @@ class Frame:
     depth: int = 0
     # What one caller binds the parameters of ``scope`` to, when the call is evaluated for it.
     params: dict[str, object] = field(default_factory=dict)
+    # For a method: what one construction of the object binds ``__init__``'s parameters to.
+    instance: dict[str, object] = field(default_factory=dict)
 
     def within(self, scope: Scope) -> dict[str, object]:
         """The parameter bindings that hold in ``scope``: this frame's, if it is the same scope."""
@@ -80,6 +93,7 @@ class Evaluator:
         self.unordered = sources.UNORDERED_CALLS | extra_unordered
         self._active: set = set()
         self._memo: dict[tuple[int, int], object] = {}
+        self._loop_order: Hole | None = None
         # Files read while evaluating (prompt files, other modules): the result depends on them.
         self.read: set[Path] = set()
 
@@ -89,7 +103,7 @@ class Evaluator:
         if node is None:
             return None
         key = id(node)
-        if key in self._active or frame.depth > 3 * MAX_DEPTH:
+        if key in self._active or frame.depth > 10 * MAX_DEPTH:
             return unknown("a value defined in terms of itself", frame.module.span(node))
         self._active.add(key)
         try:
@@ -209,9 +223,11 @@ class Evaluator:
         base_node = node.value
         if isinstance(base_node, cst.Name) and base_node.value == "self" and f.scope.owner is not None:
             if "self" not in f.env:
-                value = self.self_attribute(f.scope.owner, attr, f, node)
+                value = self.self_attribute(f.scope.owner, attr, f, node)  # f.instance: per construction
                 return self.mutate(value, f"self.{attr}", f.scope, (0, 0), f.at, f)
         base = self.value(base_node, f)
+        if isinstance(base, Opaque) and base.extra is None and sources.per_request(base.qualname):
+            return Hole(HoleKind.PER_REQUEST, f"{base.qualname}.{attr}", f.module.span(node))
         if isinstance(base, Opaque):
             if isinstance(base.extra, tuple) and base.extra and base.extra[0] == "instance":
                 return self.self_attribute(base.extra[1], attr, Frame(base.extra[2], base.extra[1], (1 << 30, 0), depth=f.depth + 1), node)
@@ -241,6 +257,8 @@ class Evaluator:
                 return self._slice(base, element, f)
             return base if isinstance(base, Hole) else unknown(f.module.code(node), f.module.span(node))
         key = self.value(node.slice[0].slice.value, f)
+        if isinstance(base, Opaque) and base.extra is None and sources.per_request(base.qualname):
+            return Hole(HoleKind.PER_REQUEST, f.module.code(node), f.module.span(node))
         if isinstance(base, Opaque) and base.qualname in ("os.environ",):
             source = sources.volatile("os.environ.__getitem__", self.extra)
             return Hole(HoleKind.VOLATILE, f.module.code(node), f.module.span(node), source.sample if source else None)
@@ -328,6 +346,12 @@ class Evaluator:
             return self._percent(left, right, node, f)
         if isinstance(op, cst.Modulo) and isinstance(right, int) and holes_in(left):
             return Hole(HoleKind.PER_REQUEST, f"one of {right} buckets", f.module.span(node), str(right - 1))
+        if isinstance(op, cst.BitOr):  # a framework's pipe: ``prompt | model``
+            for value, other, flipped in ((left, right, False), (right, left, True)):
+                if isinstance(value, Opaque) and isinstance(value.extra, Modelled):
+                    made = value.extra.pipe(other, f.module.span(node), flipped)
+                    if made is not NotImplemented:
+                        return made
         if isinstance(op, cst.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             out = left.copy() if isinstance(left, SDict) else SDict()
             for key, value in right.items():
@@ -540,6 +564,7 @@ class Evaluator:
     def _replay(self, value: object, m: Mutation, scope: Scope, module: Module, f: Frame) -> object:
         frame = Frame(module, scope, m.pos, dict(f.env), f.depth + 1, f.within(scope))
         envs = self._loop_envs(m, frame)
+        order = self._loop_order
         if m.op == "iadd" and not m.path:
             for env in envs:
                 added = self.value(m.args[0], Frame(module, scope, m.pos, env, frame.depth, frame.params))
@@ -547,6 +572,12 @@ class Evaluator:
                     self._extend(value if isinstance(value, SList) else SList(value), added, module.span(m.args[0]))
                 else:
                     value = concat(self.text(value, m.node, frame), self.text(added, m.args[0], frame))
+            if order is not None and not isinstance(value, list):
+                # Text added in a loop over something unordered: its pieces come in that order
+                # (a marker of no size: the pieces themselves are counted).
+                value = concat(value, Hole(order.kind, order.label, order.origin, ""))
+            elif order is not None and isinstance(value, SList) and value.unordered is None:
+                value.unordered = order
             return value
         target = value
         for key_node in m.path:
@@ -575,7 +606,11 @@ class Evaluator:
                 target.append(item)
                 if isinstance(target, SList):
                     target.spans.append(module.span(m.args[0].value))
+                    if order is not None and target.unordered is None:
+                        target.unordered = order
                     marker = getattr(item, "spans", {}).get("cache_control") if isinstance(item, dict) and item.get("cache_control") is not None else None
+                    if isinstance(item, Opaque) and isinstance(item.extra, Modelled):
+                        marker = item.extra.marker()  # a framework's message carrying a breakpoint
                     if marker is not None and m.loops and marker not in target.loop_marks and self._unbounded(m, frame):
                         target.loop_marks.append(marker)
             elif m.op == "extend" and isinstance(target, SList) and m.args:
@@ -612,18 +647,26 @@ class Evaluator:
             if isinstance(loop, cst.For) and not short_loop(loop):
                 iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth))
                 items, _ = self.iterate(iterable, loop.iter, f)
-                if not isinstance(iterable, (list, USet, dict, str)) or len(items) > 4:
+                # A hole among the items stands for any number of them (a directory listing).
+                if not isinstance(iterable, (list, USet, dict, str)) or len(items) > 4 or any(isinstance(i, Hole) for i in items):
                     return True
         return False
 
     def _loop_envs(self, m: Mutation, f: Frame) -> list[dict]:
-        """The bindings of each pass of the loops around a change (one pass when unknown)."""
+        """The bindings of each pass of the loops around a change (one pass when unknown).
+
+        A loop over something unordered leaves its hole in ``self._loop_order``: what the
+        change adds comes in that order.
+        """
         envs = [dict(f.env)]
+        self._loop_order = None
         for loop in m.loops:
             if not isinstance(loop, cst.For):
                 continue
-            iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth))
+            iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth, f.params))
             items, hole = self.iterate(iterable, loop.iter, f)
+            if hole is not None and hole.kind is HoleKind.UNORDERED:
+                self._loop_order = hole
             next_envs = []
             for env in envs:
                 for item in items:
@@ -675,7 +718,8 @@ class Evaluator:
         for binding in bindings:
             method = next((s for s in cls.children.values() if binding.pos >= module.pos(s.node) and _inside(module, s.node, binding.pos)), None)
             scope = method or cls
-            values.append(self.binding(binding, scope, Frame(module, scope, binding.pos, depth=f.depth)))
+            params = f.instance if scope.name == "__init__" else {}
+            values.append(self.binding(binding, scope, Frame(module, scope, binding.pos, depth=f.depth, params=params)))
         value = values[0] if all(_same(values[0], v) for v in values[1:]) else Hole(HoleKind.PER_REQUEST, f"self.{attr}", module.span(node))
         grows = any(f"self.{attr}" in method.mutations for method in cls.children.values() if method.name != "__init__")
         if isinstance(value, SList) and grows:
@@ -755,6 +799,8 @@ class Evaluator:
         qual = qual.removeprefix("builtins.")
         if qual.startswith("datetime.") and qual.count(".") == 1 and qual.split(".")[1] in ("now", "utcnow", "today"):
             qual = "datetime." + qual  # "from datetime import datetime" then "datetime.now()"
+        if sources.per_request(qual) or sources.per_request(f"builtins.{qual}"):
+            return Hole(HoleKind.PER_REQUEST, f"{qual}()", span)
         source = sources.volatile(qual, self.extra)
         if source is not None:
             sample = source.sample
@@ -763,7 +809,11 @@ class Evaluator:
                 sample = default if isinstance(default, str) else sample
             return Hole(source.kind, f"{qual}()", span, sample)
         if qual in CLIENTS:
-            return Client(*CLIENTS[qual])
+            return self._client(qual, node, f)
+        for hook in CALL_HOOKS:
+            made = hook(self, qual, node, f)
+            if made is not NotImplemented:
+                return made
         args = node.args
         if qual in self.unordered:
             hole = Hole(HoleKind.UNORDERED, f"{qual}()", span)
@@ -829,6 +879,13 @@ class Evaluator:
             return self._unknown_call(node, f)
         return self._unknown_call(node, f, qual)
 
+    def _client(self, qual: str, node: cst.Call, f: Frame) -> Client:
+        family, platform = CLIENTS[qual]
+        base = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "base_url"), None)
+        if platform == "openai" and base is not None:
+            platform = COMPATIBLE_HOSTS.get(_host(self.value(base, f)) or "", platform)
+        return Client(family, platform)
+
     def _json_dumps(self, qual: str, node: cst.Call, f: Frame, span: Span) -> object:
         args = node.args
         value = self.value(args[0].value, f) if args and not args[0].keyword else None
@@ -841,7 +898,9 @@ class Evaluator:
             sample = None
         if isinstance(value, SDict) and not value.complete:
             sample = None
-        if options.get("sort_keys") is True or not isinstance(value, (dict, USet)) and not _has_dict(value):
+        # Serialising something that may be a dict (a known one, or a value code passes in).
+        may_be_dict = isinstance(value, (dict, USet, Hole)) or _has_dict(value)
+        if options.get("sort_keys") is True or not may_be_dict:
             if sample is not None and not holes_in(value):
                 return sample
             inner = holes_in(value)
@@ -873,6 +932,9 @@ class Evaluator:
         args = node.args
         if isinstance(receiver, Function):
             return self._unknown_call(node, f)
+        if isinstance(receiver, Opaque) and isinstance(receiver.extra, Modelled):
+            made = receiver.extra.method(self, method, node, f)
+            return self._unknown_call(node, f) if made is NotImplemented else made
         if isinstance(receiver, Opaque) and isinstance(receiver.extra, tuple) and receiver.extra[0] == "instance":
             cls: Scope = receiver.extra[1]
             method_scope = cls.children.get(method)
@@ -913,9 +975,11 @@ class Evaluator:
                 return Text(tuple(p for p in pieces if p != ""))
             return receiver
         if isinstance(receiver, Hole):
-            if method in ("get", "__getitem__") and receiver.label == "os.environ":
-                return Hole(HoleKind.VOLATILE, f.module.code(node), span)
-            return Hole(receiver.kind, receiver.label, receiver.origin, receiver.sample)
+            if receiver.kind is HoleKind.PER_REQUEST or method in _VALUE_METHODS:
+                return Hole(receiver.kind, receiver.label, receiver.origin, receiver.sample)
+            # A method of an object made from a varying value (a connection opened with an
+            # environment variable): its result is not that value.
+            return self._unknown_call(node, f)
         if isinstance(receiver, dict):
             if method == "get" and args:
                 key = self.value(args[0].value, f)
@@ -1002,15 +1066,11 @@ class Evaluator:
             volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
             if volatile:
                 return volatile[0]
-        if isinstance(node.func, cst.Attribute):
-            receiver_holes = [h for h in holes_in(self.value(node.func.value, f)) if h.kind is HoleKind.VOLATILE]
-            if receiver_holes:
-                return receiver_holes[0]
         return unknown(f"{f.module.code(node, 50)}", f.module.span(node))
 
     def summarise(self, target: Function, node: cst.Call, f: Frame) -> object:
-        """A helper's return value for the arguments of this call."""
-        if f.depth >= MAX_DEPTH:
+        """A helper's return value for the arguments of this call (``MAX_DEPTH`` helpers deep)."""
+        if sum(1 for key in self._active if isinstance(key, tuple) and key[0] == "summary") >= MAX_DEPTH:
             return self._unknown_call(node, f)
         module: Module = target.module  # type: ignore[assignment]
         scope = module.scopes.get(target.node)
@@ -1065,6 +1125,17 @@ class Evaluator:
 
 _MISSING = object()
 
+# Methods that turn a value into another form of the same value: a timestamp's isoformat()
+# varies as the timestamp does.
+_VALUE_METHODS = frozenset(
+    {
+        "isoformat", "strftime", "date", "time", "timestamp", "astimezone", "replace", "ctime", "isocalendar",
+        "hex", "upper", "lower", "strip", "lstrip", "rstrip", "title", "format", "split", "encode", "decode",
+        "zfill", "removeprefix", "removesuffix", "get", "__getitem__", "__str__", "__format__", "to_iso8601_string",
+        "to_datetime_string", "to_date_string", "format_datetime",
+    }
+)
+
 _PURE_STR_METHODS = frozenset(
     {"strip", "lstrip", "rstrip", "upper", "lower", "title", "capitalize", "casefold", "replace", "removeprefix", "removesuffix", "splitlines", "split", "zfill", "center", "ljust", "rjust", "expandtabs"}
 )
@@ -1090,6 +1161,20 @@ def concat(a: object, b: object) -> object:
             else:
                 pieces.append(part)
     return Text(tuple(pieces))
+
+
+def _host(url: object) -> str | None:
+    """The host a URL names, as far as it is known (an environment variable's default counts)."""
+    if isinstance(url, Hole):
+        url = url.sample
+    elif isinstance(url, Text):
+        url = url.pieces[0] if url.pieces and isinstance(url.pieces[0], str) else None
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # a malformed URL (an unclosed IPv6 bracket)
+        return None
 
 
 def _textual(value: object) -> bool:

@@ -25,17 +25,17 @@ _FANOUT_SPAWN = {"create_task", "start_soon", "ensure_future", "submit", "run_in
 _FANOUT_MAP = {"map", "imap", "imap_unordered", "starmap"}
 
 
-def call_site(record: CallRecord, module: Module, body: dict, span: Span) -> CallSite:
+def call_site(record: CallRecord, module: Module, body: dict, span: Span, modules: list[Module] | None = None) -> CallSite:
     site = CallSite(span)
     site.runs_once = runs_once(record, module)
-    site.extended = _extended(body)
+    site.extended = _extended(body) or _grown_in_loop(record, module)
     for name in VARYING:
         value = body.get(name)
         where = getattr(body, "spans", {}).get(name)
         hole = _varies(value)
         if hole is not None and where is not None:
             site.varying[name] = (where, hole.label)
-    site.fanout = cold_fanout(record, module)
+    site.fanouts = cold_fanouts(record, module, modules or [module])
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
     for mark in _loop_marks(body):
         if mark not in site.loop_breakpoints:
@@ -78,36 +78,55 @@ def _extended(body: dict) -> bool:
     return False
 
 
-def runs_once(record: CallRecord, module: Module) -> bool:
-    """Whether nothing repeats the call: script code, or a function a script calls once."""
+def _grown_in_loop(record: CallRecord, module: Module) -> bool:
+    """An agent loop: the call repeats in a loop that adds to the list it sends as messages,
+    so each request extends the one before."""
+    if not record.loops:
+        return False
+    loop = module.positions.get(record.loops[0])
+    if loop is None:
+        return False
+    for arg in record.node.args:
+        if arg.keyword is not None and arg.keyword.value in ("messages", "input", "contents") and isinstance(arg.value, cst.Name):
+            for change in record.scope.mutations.get(arg.value.value, ()):
+                if (loop.start.line, loop.start.column) <= change.pos <= (loop.end.line, loop.end.column):
+                    return True
+    return False
+
+
+def runs_once(record: CallRecord, module: Module, depth: int = 0) -> bool:
+    """Whether nothing repeats the call: script code, or a function called once, outside any
+    loop, by code that itself runs once (a script's ``main()``, a CLI command), up to three
+    calls deep. Methods and functions nobody in the module calls may run any number of times."""
     if record.loops:
         return False
     scope = record.scope
     if scope.kind == "module":
         return True
-    if scope.kind != "function" or scope.owner is not None:
+    if scope.kind != "function" or scope.owner is not None or depth >= 3:
         return False
     # ``main()`` under ``if __name__ == "__main__":``, or ``asyncio.run(main())``: a call of the
     # function by name is recorded either way.
-    callers = [c for c in module.calls_by_name.get(scope.name, ()) if isinstance(c.node.func, cst.Name)]
-    if len(callers) != 1:
-        return False
-    caller = callers[0]
-    return caller.scope.kind == "module" and not caller.loops
+    callers = [c for c in module.calls_by_name.get(scope.name, ()) if isinstance(c.node.func, cst.Name) and c.scope is not scope]
+    return len(callers) == 1 and runs_once(callers[0], module, depth + 1)
 
 
-def cold_fanout(record: CallRecord, module: Module) -> Span | None:
-    """Where copies of this request start concurrently with no warm-up before them."""
+def cold_fanouts(record: CallRecord, module: Module, modules: list[Module]) -> list[Span]:
+    """Where copies of this request start concurrently with no warm-up before them, in any
+    of the run's modules parsed so far (a fan-out usually lives beside the function's callers)."""
     targets = {record.scope.name} if record.scope.kind == "function" else set()
     # One level up: the functions that call this one.
-    for name in list(targets):
-        for caller in module.calls_by_name.get(name, ()):
-            if caller.scope.kind == "function" and caller.scope is not record.scope:
-                targets.add(caller.scope.name)
-    for fan in _fanouts(module):
-        if _starts(fan, record, targets, module) and not _warmed(fan, targets, module):
-            return module.span(fan.node)
-    return None
+    for other in modules:
+        for name in list(targets):
+            for caller in other.calls_by_name.get(name, ()):
+                if caller.scope.kind == "function" and caller.scope is not record.scope:
+                    targets.add(caller.scope.name)
+    return [
+        other.span(fan.node)
+        for other in modules
+        for fan in _fanouts(other)
+        if _starts(fan, record, targets, other, same=other is module) and not _warmed(fan, targets, other)
+    ]
 
 
 def _fanouts(module: Module):
@@ -125,10 +144,10 @@ def _in_comprehension(record: CallRecord, module: Module) -> bool:
     return any(isinstance(loop, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)) for loop in record.loops)
 
 
-def _starts(fan: CallRecord, record: CallRecord, targets: set[str], module: Module) -> bool:
+def _starts(fan: CallRecord, record: CallRecord, targets: set[str], module: Module, same: bool) -> bool:
     """Whether the fan-out call starts the request (or a function that makes it)."""
     outer = module.positions.get(fan.node)
-    inner = module.positions.get(record.node)
+    inner = module.positions.get(record.node) if same else None
     if outer is not None and inner is not None and (outer.start.line, outer.start.column) < (inner.start.line, inner.start.column) and (inner.end.line, inner.end.column) <= (outer.end.line, outer.end.column):
         return True
     finder = _Mentions(targets)
@@ -154,15 +173,21 @@ class _Mentions(cst.CSTVisitor):
 
 
 def _warmed(fan: CallRecord, targets: set[str], module: Module) -> bool:
-    """A request (or a call of a function making one) completes before the fan-out."""
+    """A request (or a call of a function making one, such as a ``prewarm()`` helper)
+    completes before the fan-out."""
     for other in fan.scope.calls:
         if other.pos >= fan.pos or other.loops:
             continue
         name = callee_name(other.node)
-        if name in targets or recognise(other.node) is not None:
+        if name in targets or recognise(other.node) is not None or _makes_request(name, module):
             if other.awaited or not fan.scope.is_async or _has_zero_max_tokens(other.node):
                 return True
     return False
+
+
+def _makes_request(name: str | None, module: Module) -> bool:
+    """Whether a function of this module called ``name`` makes a request itself."""
+    return any(scope.name == name and any(recognise(c.node) is not None for c in scope.calls) for scope in module.functions())
 
 
 def _has_zero_max_tokens(node: cst.Call) -> bool:

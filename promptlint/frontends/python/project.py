@@ -34,10 +34,15 @@ class Project:
         self._callers: dict[int, list] = {}
         self._arguments: dict[tuple[int, str], list] = {}
         self._resolved: dict[tuple[int, Import], tuple[Module, str | None] | None] = {}
+        self._texts: list[tuple[Path, bytes]] | None = None
 
     def add(self, module: Module) -> None:
         self._modules[module.path.resolve()] = module
         self._by_scope[id(module.scope)] = module
+
+    def modules(self) -> list[Module]:
+        """Every module parsed so far in this run."""
+        return [m for m in self._modules.values() if m is not None]
 
     def module_of_scope(self, scope: Scope) -> Module | None:
         return self._by_scope.get(id(scope))
@@ -114,38 +119,55 @@ class Project:
             return
         self._searched.add((function, home))
         loaded = 0
-        for path in self.files:
-            if loaded >= _CALLER_LIMIT or path.resolve() in self._modules:
-                continue
-            try:
-                if path.stat().st_size > self.max_bytes:
-                    continue
-                data = path.read_bytes()
-            except OSError:
-                continue
-            if home.encode() in data and _calls_name(data, function) and self.load(path) is not None:
+        marker = home.encode()
+        for path, data in self._candidates():
+            if loaded >= _CALLER_LIMIT:
+                break
+            if marker in data and _calls_name(data, function) and path not in self._modules and self.load(path) is not None:
                 loaded += 1
 
+    def _candidates(self) -> list[tuple[Path, bytes]]:
+        """The run's files small enough to look for callers in, read once per run."""
+        if self._texts is None:
+            self._texts = []
+            for path in self.files:
+                try:
+                    if path.stat().st_size <= _CALLER_BYTES:
+                        self._texts.append((path.resolve(), path.read_bytes()))
+                except OSError:
+                    continue
+        return self._texts
+
     def callers(self, scope: Scope, module: Module) -> list[tuple[Module, "object"]]:
-        """The calls of the function ``scope`` in the run's files: (module, call record)."""
+        """The calls of the function ``scope`` in the run's files: (module, call record).
+
+        A constructor (``__init__``) is called by its class's name.
+        """
         if scope.kind != "function":
             return []
         if id(scope) in self._callers:
             return self._callers[id(scope)]
-        if scope.parent is module.scope and not scope.name.startswith("__"):
-            # A module-level function can be imported and called from anywhere in the run; a
-            # method or a nested function is called where it is visible, in its own module.
-            self._load_callers(scope.name, module.name.rpartition(".")[2])
+        constructor = scope.name == "__init__" and scope.owner is not None
+        method = scope.owner is not None and not constructor
+        name = scope.owner.name if constructor else scope.name  # type: ignore[union-attr]
+        home = scope.owner.parent if scope.owner is not None else scope.parent
+        short = module.name.rpartition(".")[2]
+        if home is module.scope and not name.startswith("_"):
+            # A public module-level function or class can be imported and used anywhere in the
+            # run; a private or nested one only in its module. A file is a candidate if it
+            # names what must be imported to make the call: the class, or the module.
+            self._load_callers(name, scope.owner.name if scope.owner is not None else short)
         found = []
         for other in [m for m in self._modules.values() if m is not None]:
-            for record in other.calls_by_name.get(scope.name, ()):
+            for record in other.calls_by_name.get(name, ()):
                 if record.scope is scope:
                     continue  # a recursive call says nothing new
                 func = record.node.func
-                if isinstance(func, cst.Name) and other is not module and scope.name not in _imported_names(record.scope):
-                    continue
-                if isinstance(func, cst.Attribute) and scope.owner is None and not isinstance(func.value, cst.Name):
-                    continue
+                imported = other is module or bool({name, short, scope.owner.name if scope.owner else name} & _imported_names(record.scope))
+                if isinstance(func, cst.Name) and (method or not imported):
+                    continue  # a method is not called by a bare name; a function elsewhere only if imported
+                if isinstance(func, cst.Attribute) and (not imported or (not method and not isinstance(func.value, cst.Name))):
+                    continue  # obj.method(…) where the class is known; module.function(…)
                 found.append((other, record))
         self._callers[id(scope)] = found
         return found
@@ -181,7 +203,7 @@ class Project:
         """What each call of the function ``scope`` in the checked code passes as ``name``."""
         from .evaluate import MAX_DEPTH
 
-        if depth >= MAX_DEPTH:
+        if depth >= 3 * MAX_DEPTH:  # depth counts every step of evaluation, not only callers
             return []
         key = (id(scope), name)
         if key in self._arguments:
@@ -197,6 +219,9 @@ class Project:
 
 
 _CALLER_LIMIT = 16  # files parsed to find the callers of one function
+# Larger files are not parsed to look for callers: application code that passes a prompt is
+# rarely that long, and a library's generated modules are (parsing one costs a second).
+_CALLER_BYTES = 64 << 10
 _MAX_FOLLOWED = 16  # callers whose arguments are evaluated for one parameter
 
 

@@ -94,3 +94,11 @@ def volatile(qualname: str, extra: dict[str, Source]) -> Source | None:
     if module in VOLATILE_MODULES and name and not name[0].isupper():
         return VOLATILE_MODULES[module]
     return None
+
+# Objects whose contents come with each request or run: a web framework's request, the
+# command line, standard input. Anything read from them is a per-request value.
+PER_REQUEST_ROOTS = frozenset({"flask.request", "quart.request", "bottle.request", "sys.argv", "sys.stdin", "builtins.input", "fileinput.input"})
+
+
+def per_request(qualname: str) -> bool:
+    return any(qualname == root or qualname.startswith(root + ".") for root in PER_REQUEST_ROOTS)

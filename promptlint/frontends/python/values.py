@@ -108,6 +108,24 @@ class Opaque:
     extra: object = field(default=None, compare=False)
 
 
+class Modelled:
+    """A framework object a recognizer models in its own terms (a LangChain chat model, a
+    prompt template), carried as ``Opaque(qualname, extra=<Modelled>)``. The evaluator asks it
+    what a method called on it returns and what ``a | b`` makes of it; NotImplemented: nothing
+    is known (the result is an unknown value)."""
+
+    def method(self, evaluator, name: str, node, frame) -> object:
+        return NotImplemented
+
+    def pipe(self, other: object, span, right: bool = False) -> object:
+        """``self | other``; ``other | self`` when ``right``."""
+        return NotImplemented
+
+    def marker(self) -> "Span | None":
+        """Where a breakpoint it carries is written (a message with ``cache_control``), if any."""
+        return None
+
+
 def holes_in(value: object, depth: int = 0) -> list[Hole]:
     """Every hole anywhere inside ``value``."""
     if depth > 40:

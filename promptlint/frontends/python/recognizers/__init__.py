@@ -16,13 +16,19 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Protocol
+
+
+class Marker(Protocol):
+    """A compiled pattern, or an object that searches in two cheaper steps."""
+
+    def search(self, data: bytes) -> object: ...
 
 
 @dataclass(frozen=True)
 class Prefilter:
     module: str  # the heavy module, in this package
-    marker: re.Pattern[bytes]  # bytes every file that uses the API contains
+    marker: Marker  # bytes every file that uses the API contains
     quick: Callable[[ast.Call], bool]  # whether an ast call may be one of its requests
 
 
@@ -36,12 +42,97 @@ def _sdk_call(call: ast.Call) -> bool:
     return isinstance(value, ast.Attribute) and value.attr in ("messages", "completions", "responses", "batches")
 
 
+def _litellm_call(call: ast.Call) -> bool:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if name in ("completion", "acompletion"):
+        return bool(call.args or call.keywords)
+    keywords = {k.arg for k in call.keywords}
+    return "model" in keywords and "messages" in keywords  # imported under another name
+
+
+def _converse_call(call: ast.Call) -> bool:
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in ("converse", "converse_stream") and any(k.arg in (None, "modelId") for k in call.keywords)
+
+
+_AGENT_RUNS = frozenset({"run", "run_sync", "run_stream", "run_stream_sync", "run_stream_events", "iter"})
+_NOT_AGENTS = frozenset({"asyncio", "subprocess", "trio", "anyio", "uvicorn", "os", "sys", "loop", "unittest", "pytest"})
+
+
+def _agent_run(call: ast.Call) -> bool:
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _AGENT_RUNS):
+        return False
+    if isinstance(func.value, ast.Name) and func.value.id in _NOT_AGENTS:
+        return False
+    return bool(call.args) or any(k.arg in ("user_prompt", "message_history", "deps") for k in call.keywords)
+
+
+class _AgentMarker:
+    """A file that imports pydantic-ai, or runs an agent made in another module on a name with
+    "agent" in it (``support_agent.run_sync(q)``, ``self.agent.iter(q)``). Both searches start
+    with a literal, which keeps them fast on a large tree."""
+
+    _run = re.compile(rb"gent\w*(?:\(\s*\))?\s*\.\s*(?:run|iter)\w*\s*\(")
+
+    def search(self, data: bytes) -> bool:
+        return b"pydantic_ai" in data or self._run.search(data) is not None
+
+
+def _genai_call(call: ast.Call) -> bool:
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)):
+        return False
+    if func.attr in ("generate_content", "generate_content_stream"):
+        return func.value.attr == "models"
+    return func.attr == "create" and func.value.attr == "caches"
+
+
+_LANGCHAIN_RUNS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch"})
+
+
+def _langchain_run(call: ast.Call) -> bool:
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in _LANGCHAIN_RUNS and bool(call.args or call.keywords)
+
+
+class _LangchainMarker:
+    """A file that imports LangChain, or runs something named like a model or chain (a chain
+    made in another module: ``qa_chain.invoke(…)``, ``self.llm.stream(…)``). Two steps, as one
+    regular expression that starts with the name costs 25 times as much on a large tree."""
+
+    _run = re.compile(rb"\.\s*a?(?:invoke|stream|batch)\s*\(")
+    _name = re.compile(rb"(?:chain|llm|model|chat|runnable|Chain|LLM|Llm|Model|Chat|Runnable)\w*(?:\(\s*\))?\s*\Z")
+
+    def search(self, data: bytes) -> bool:
+        if b"langchain" in data:
+            return True
+        return any(self._name.search(data, max(0, m.start() - 80), m.start()) for m in self._run.finditer(data))
+
+
+class _SdkMarker:
+    """``messages.create(`` and its relatives. The resource names are looked for as plain
+    bytes first: a regular expression that starts with an alternation tries every position
+    of every file, ten times the cost on a large tree."""
+
+    _call = re.compile(rb"(?:messages|completions|responses|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?(?:create|stream|parse)\s*\(")
+
+    def search(self, data: bytes) -> bool:
+        if not any(word in data for word in (b"messages", b"completions", b"responses", b"batches")):
+            return False
+        return self._call.search(data) is not None
+
+
 PREFILTERS: tuple[Prefilter, ...] = (
-    Prefilter(
-        "sdk",
-        re.compile(rb"(?:messages|completions|responses|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?(?:create|stream|parse)\s*\("),
-        _sdk_call,
-    ),
+    Prefilter("sdk", _SdkMarker(), _sdk_call),
+    # completion(, acompletion(, router.completion(, and "import completion as …" (one literal: fast).
+    Prefilter("litellm", re.compile(rb"completion(?:\s*\(| as )"), _litellm_call),
+    Prefilter("boto3_bedrock", re.compile(rb"converse"), _converse_call),
+    Prefilter("pydantic_ai", _AgentMarker(), _agent_run),  # type: ignore[arg-type]
+    # A Gen AI file names genai (the import, types.CreateCachedContentConfig) or generate_content.
+    Prefilter("google_genai", re.compile(rb"ge(?:nerate_content|nai\b)"), _genai_call),
+    Prefilter("langchain", _LangchainMarker(), _langchain_run),  # type: ignore[arg-type]
 )
 
 

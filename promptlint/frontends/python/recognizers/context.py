@@ -12,13 +12,14 @@ from ..values import SDict
 
 
 class CallContext:
-    def __init__(self, record: CallRecord, module: Module, evaluator: Evaluator, params: dict | None = None) -> None:
+    def __init__(self, record: CallRecord, module: Module, evaluator: Evaluator, params: dict | None = None, instance: dict | None = None) -> None:
         self.record = record
         self.node: cst.Call = record.node
         self.module = module
         self.evaluator = evaluator
         # ``params``: what one caller of the enclosing function binds its parameters to.
-        self.frame = Frame(module, record.scope, record.pos, params=params or {})
+        # ``instance``: for a method, what one construction binds ``__init__``'s parameters to.
+        self.frame = Frame(module, record.scope, record.pos, params=params or {}, instance=instance or {})
 
     def value(self, node: cst.CSTNode) -> object:
         return self.evaluator.value(node, self.frame)
