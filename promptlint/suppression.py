@@ -53,8 +53,10 @@ _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12+
 _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 MARKER = b"promptlint:"
 
-# Where a directive starts inside a comment (a comment may hold another tool's first).
-_START = re.compile(r"#[ \t]*promptlint:")
+# Where a directive starts inside a comment: at its start, or after whitespace that follows
+# another tool's directive (a noqa first, then ours). Prose that quotes a directive between
+# backticks is not one.
+_START = re.compile(r"(?:^|(?<=\s))#[ \t]*promptlint:")
 # What must follow it: ``ignore``, optional ``[codes]``, then the end, ``-- reason`` or
 # another comment (``# noqa``). Anything else is not understood, and silences nothing.
 _BODY = re.compile(r"[ \t]*ignore(?:[ \t]*\[(?P<codes>[^\]]*)\])?[ \t]*(?:--[ \t]*(?P<reason>.*?)[ \t]*$|(?=#)|$)")

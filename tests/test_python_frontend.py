@@ -481,3 +481,16 @@ def test_a_timestamp_in_the_newest_turn_is_not_in_anyone_elses_prefix(tmp_path, 
         return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=[*history, {"role": "user", "content": [{"type": "text", "text": stamped, "cache_control": {"type": "ephemeral"}}]}])
     """
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+@pytest.mark.parametrize("count, expected", [(40, [("app.py", 5, "PC301")]), (3000, [])])
+def test_text_built_over_a_range_is_counted_in_full(tmp_path, monkeypatch, count, expected):
+    # 40 rules are ~700 tokens, certainly below haiku's 4,096; 3,000 are far above it, though
+    # only the first 2,048 are evaluated (the rest stand as a hole, never judged short).
+    source = f"""
+    RULES = " ".join(f"Rule {{i}}: answer politely and check the order history before replying." for i in range({count}))
+    def ask(q):
+        return client.messages.create(model="claude-haiku-4-5", max_tokens=10, system=[{{"type": "text", "text": RULES, "cache_control": {{"type": "ephemeral"}}}}], messages=[{{"role": "user", "content": q}}])
+    """
+    files = {"app.py": "import anthropic\nclient = anthropic.Anthropic()\n" + textwrap.dedent(source).lstrip("\n") + USAGE}
+    assert run(tmp_path, monkeypatch, files) == expected

@@ -431,3 +431,8 @@ def test_sarif_with_a_baseline_has_both_kinds_of_suppression(python):
     assert_valid_sarif(log)
     kinds = [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["suppressions"][0]["kind"]) for r in log["runs"][0]["results"]]
     assert sorted(kinds) == [(3, "inSource"), (5, "external")]
+
+
+def test_a_comment_that_quotes_a_directive_is_not_one():
+    source = b"x = 1  # see the `# promptlint: ignore` comments of Python files\n"
+    assert suppression.directives(source) == []

@@ -44,7 +44,7 @@ def test_the_network_guard_works(no_network: list[Any]) -> None:
 
 def dated_app(client: anthropic.Anthropic, question: str, clock: Any = dt.datetime.now) -> str:
     """Puts the current time into the cached system prompt: a new cache entry every second."""
-    now = clock().strftime("%Y-%m-%d %H:%M:%S")
+    now = clock().strftime("%Y-%m-%d %H:%M:%S")  # promptlint: ignore[PC101] -- the bad app the helper must catch
     response = client.messages.create(
         model=MODEL,
         max_tokens=256,

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 MAX_DEPTH = 4  # helper calls followed into, one inside another
-MAX_UNROLL = 64  # items of a known list a loop is replayed for
+MAX_UNROLL = 2048  # items of a known list a loop is replayed for; beyond, a hole stands for the rest
 MAX_TEXT = 2 << 20  # prompt files read, and strings built, up to this size
 
 _BUILTINS = frozenset(dir(builtins))
@@ -80,6 +80,10 @@ class Frame:
     params: dict[str, object] = field(default_factory=dict)
     # For a method: what one construction of the object binds ``__init__``'s parameters to.
     instance: dict[str, object] = field(default_factory=dict)
+
+    def with_env(self, env: dict[str, object], at: tuple[int, int] | None = None) -> "Frame":
+        """The same place with other local bindings (a comprehension's or a loop's items)."""
+        return Frame(self.module, self.scope, at or self.at, env, self.depth, self.params, self.instance)
 
     def within(self, scope: Scope) -> dict[str, object]:
         """The parameter bindings that hold in ``scope``: this frame's, if it is the same scope."""
@@ -432,9 +436,10 @@ class Evaluator:
         out = SList(span=f.module.span(node))
         envs: list[dict] = [dict(f.env)]
         unordered: Hole | None = None
+        truncated = False
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
-            iterable = self.value(comp.iter, Frame(f.module, f.scope, f.at, envs[0] if envs else f.env, f.depth))
+            iterable = self.value(comp.iter, f.with_env(envs[0] if envs else f.env))
             items, hole = self.iterate(iterable, comp.iter, f)
             unordered = unordered or hole
             next_envs = []
@@ -443,12 +448,15 @@ class Evaluator:
                     bound = dict(env)
                     _bind_target(comp.target, item, bound, f)
                     next_envs.append(bound)
+            truncated = len(next_envs) > MAX_UNROLL
             envs = next_envs[:MAX_UNROLL]
             if comp.ifs:
-                envs = [env for env in envs if not _false(self.value(comp.ifs[0].test, Frame(f.module, f.scope, f.at, env, f.depth)))]
+                envs = [env for env in envs if not _false(self.value(comp.ifs[0].test, f.with_env(env)))]
             comp = comp.inner_for_in
         for env in envs:
-            out.add(self.value(node.elt, Frame(f.module, f.scope, f.at, env, f.depth)), f.module.span(node.elt))
+            out.add(self.value(node.elt, f.with_env(env)), f.module.span(node.elt))
+        if truncated:  # nested loops over long lists: the rest is of unknown size, never judged short
+            out.add(unknown("more items", f.module.span(node)), f.module.span(node))
         out.unordered = unordered
         return out
 
@@ -456,13 +464,13 @@ class Evaluator:
         """The items a loop over ``iterable`` sees (a stand-in hole when unknown), and the
         hole that says their order varies."""
         if isinstance(iterable, USet):
-            return list(iterable.items)[:MAX_UNROLL], Hole(HoleKind.UNORDERED, f"iteration over {iterable.label}", iterable.origin, _sample(iterable.items))
+            return _capped(list(iterable.items), node, f), Hole(HoleKind.UNORDERED, f"iteration over {iterable.label}", iterable.origin, _sample(iterable.items))
         if isinstance(iterable, list):
-            return list(iterable)[:MAX_UNROLL], getattr(iterable, "unordered", None)
+            return _capped(list(iterable), node, f), getattr(iterable, "unordered", None)
         if isinstance(iterable, dict):
-            return list(iterable)[:MAX_UNROLL], None
+            return _capped(list(iterable), node, f), None
         if isinstance(iterable, str):
-            return list(iterable)[:MAX_UNROLL], None
+            return _capped(list(iterable), node, f), None
         if isinstance(iterable, Hole):
             return [Hole(iterable.kind, f"an item of {iterable.label}", iterable.origin)], (iterable if iterable.kind is HoleKind.UNORDERED else None)
         return [unknown(f"an item of {f.module.code(node, 40)}", f.module.span(node))], None
@@ -645,7 +653,7 @@ class Evaluator:
             if isinstance(loop, cst.While):
                 return True
             if isinstance(loop, cst.For) and not short_loop(loop):
-                iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth))
+                iterable = self.value(loop.iter, f.with_env(f.env, f.module.pos(loop)))
                 items, _ = self.iterate(iterable, loop.iter, f)
                 # A hole among the items stands for any number of them (a directory listing).
                 if not isinstance(iterable, (list, USet, dict, str)) or len(items) > 4 or any(isinstance(i, Hole) for i in items):
@@ -663,7 +671,7 @@ class Evaluator:
         for loop in m.loops:
             if not isinstance(loop, cst.For):
                 continue
-            iterable = self.value(loop.iter, Frame(f.module, f.scope, f.module.pos(loop), f.env, f.depth, f.params))
+            iterable = self.value(loop.iter, f.with_env(f.env, f.module.pos(loop)))
             items, hole = self.iterate(iterable, loop.iter, f)
             if hole is not None and hole.kind is HoleKind.UNORDERED:
                 self._loop_order = hole
@@ -872,6 +880,15 @@ class Evaluator:
             if isinstance(target, str):
                 target = PathValue(Path(target))
             return Opaque("file", target) if isinstance(target, PathValue) else Opaque("file")
+        if qual == "range":
+            bounds = [self.value(a.value, f) for a in args if a.keyword is None]
+            if bounds and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds) and len(bounds) <= 3:
+                try:
+                    numbers = range(*bounds)  # type: ignore[arg-type]
+                except ValueError:
+                    return unknown("range()", span)
+                return SList(numbers[: MAX_UNROLL + 1], span)
+            return unknown(f.module.code(node), span)
         if qual == "len":
             value = self.value(args[0].value, f) if args else None
             return len(value) if isinstance(value, (str, list, dict)) and not holes_in(value) else unknown("len()", span)
@@ -1139,6 +1156,14 @@ _VALUE_METHODS = frozenset(
 _PURE_STR_METHODS = frozenset(
     {"strip", "lstrip", "rstrip", "upper", "lower", "title", "capitalize", "casefold", "replace", "removeprefix", "removesuffix", "splitlines", "split", "zfill", "center", "ljust", "rjust", "expandtabs"}
 )
+
+
+def _capped(items: list, node: cst.CSTNode, f: Frame) -> list:
+    """At most ``MAX_UNROLL`` items; a hole of unknown size stands for the rest, so a text
+    built from them is never judged short."""
+    if len(items) <= MAX_UNROLL:
+        return items
+    return items[:MAX_UNROLL] + [unknown(f"{len(items) - MAX_UNROLL} more items", f.module.span(node))]
 
 
 def concat(a: object, b: object) -> object:
