@@ -58,6 +58,19 @@ class PathError(Exception):
     pass
 
 
+class ProjectFiles:
+    """The Python files under the project root, found on first use (most runs never ask)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._files: list[Path] | None = None
+
+    def __iter__(self) -> Iterator[Path]:
+        if self._files is None:
+            self._files = [p for p in discover([self.settings.root], self.settings) if p.suffix == ".py"]
+        return iter(self._files)
+
+
 @dataclass
 class Checked:
     """One file's outcome, as a worker process returns it."""
@@ -160,14 +173,18 @@ class Engine:
         self.suppressed: list[suppression.Suppressed] = []  # the current file's, see suppress()
         self._parsed: Parsed | None = None  # the current file's, see check_one()
         self._python = None
-        self.python_files: list[Path] = []
+        self.python_files: Iterable[Path] = []
 
     def check_paths(self, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> Result:
         """Check every file; files clean last time and unchanged since are not read again."""
+        paths = list(paths)
         files = list(discover(paths, self.settings))
-        # The Python front-end looks among them for the callers of a function whose parameter
-        # builds a prompt, and for the modules a value is imported from.
-        self.python_files = [p for p in files if p.suffix == ".py"]
+        # The Python front-end looks among the project's files for the callers of a function
+        # whose parameters build a prompt. When only some files are named (pre-commit passes
+        # the changed ones), their callers may be elsewhere: the project tree is walked then,
+        # the first time a caller is looked for.
+        named = any(p.is_file() for p in paths)
+        self.python_files = ProjectFiles(self.settings) if named else [p for p in files if p.suffix == ".py"]
         cache = ResultCache(self.settings.root, self.cache_key()) if self.settings.cache else None
         todo = [p for p in files if cache is None or not cache.is_clean(p)]
         result = Result(files=len(files))
@@ -408,7 +425,7 @@ def _total_size(files: list[Path]) -> int:
 _worker: Engine | None = None
 
 
-def _start_worker(settings: Settings, python_files: list[Path]) -> None:
+def _start_worker(settings: Settings, python_files: Iterable[Path]) -> None:
     global _worker
     _worker = Engine(settings)
     _worker.python_files = python_files

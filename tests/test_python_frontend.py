@@ -494,3 +494,16 @@ def test_text_built_over_a_range_is_counted_in_full(tmp_path, monkeypatch, count
     """
     files = {"app.py": "import anthropic\nclient = anthropic.Anthropic()\n" + textwrap.dedent(source).lstrip("\n") + USAGE}
     assert run(tmp_path, monkeypatch, files) == expected
+
+
+def test_a_file_named_alone_still_finds_its_callers_in_the_project(tmp_path, monkeypatch):
+    # pre-commit passes only the changed file: the wrapper's callers are elsewhere in the tree.
+    files = {
+        "llm.py": "import anthropic\nclient = anthropic.Anthropic()\n\ndef complete(system: str, question: str):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=100, system=[{'type': 'text', 'text': system, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': question}])\n    print(r.usage.cache_read_input_tokens)\n    return r\n",
+        "short.py": "from llm import complete\n\ndef terse(q):\n    return complete('Answer in one word.', q)\n",
+    }
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    [d] = lint_paths([tmp_path / "llm.py"], tmp_path)
+    assert (d.code, d.span.path, d.span.line, d.note) == ("PC301", "llm.py", 5, "for the call at short.py:4")

@@ -53,7 +53,7 @@ class PythonFrontend:
         self.unordered = tuple(unordered)
         self._analyser = None
         # The run's Python files: where callers of a function are looked for.
-        self.files: list[Path] = []
+        self.files: Iterable[Path] = []
 
     def read(self, path: Path, shown: str, registry: Registry | None = None) -> Parsed:
         data = path.read_bytes()

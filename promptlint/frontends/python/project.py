@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import libcst as cst
 
@@ -29,7 +29,7 @@ class Project:
         self.max_bytes = max_bytes
         self._modules: dict[Path, Module | None] = {}
         self._by_scope: dict[int, Module] = {}
-        self.files: list[Path] = []  # the run's Python files, where callers are looked for
+        self.files: Iterable[Path] = []  # the run's Python files, where callers are looked for
         self._searched: set[tuple[str, str]] = set()
         self._callers: dict[int, list] = {}
         self._arguments: dict[tuple[int, str], list] = {}
