@@ -15,6 +15,8 @@ EXPECTED = {
     ("legacy/deprecated_model.json", "PC303"),
     ("legacy/old_model.json", "PC303"),
     ("migration/from_converse.json", "PL002"),
+    ("python_app/prompts.py", "PC101"),
+    ("python_app/prompts.py", "PC102"),
     ("summarizer/meeting_notes.json", "PL003"),
     ("summarizer/meeting_notes.json", "PC302"),
     ("support_bot/conversation_log.jsonl", "PL001"),
