@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,21 @@ def lint_paths(paths: list[Path], root: Path, **settings: Any) -> list[Diagnosti
     result = engine.check_paths(paths)
     assert not result.failures, result.failures
     return result.diagnostics
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (path → text, dedented) under ``root``."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def lint_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], **settings: Any) -> list[tuple[str, int, str]]:
+    """Write a small project, lint it from its root, and return (path, line, code) sorted."""
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, files)
+    return sorted((d.span.path, d.span.line, d.code) for d in lint_paths([tmp_path], tmp_path, **settings))
 
 
 @pytest.fixture

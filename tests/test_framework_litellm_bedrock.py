@@ -9,11 +9,10 @@ client pointed at DeepSeek or Gemini), so the same rules fire at the lines the c
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from conftest import lint_paths
+from conftest import lint_tree
 
 # Well above every Claude minimum (about 9,000 tokens of English).
 LONG = "You answer questions about the Acme billing system, citing the relevant policy section. " * 400
@@ -24,14 +23,7 @@ MID = "Answer questions about invoices and refunds, and cite the policy section 
 DEEPSEEK_V4 = [{"id": "deepseek-v4-flash", "provider": "deepseek", "family": "deepseek"}]
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], **settings) -> list[tuple[str, int, str]]:
-    monkeypatch.chdir(tmp_path)
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    diagnostics = lint_paths([tmp_path], tmp_path, **settings)
-    return sorted((d.span.path, d.span.line, d.code) for d in diagnostics)
+run = lint_tree
 
 
 def source(text: str, **constants: str) -> str:

@@ -8,11 +8,9 @@ ignores, and clean code that must stay silent.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
-import pytest
 
-from conftest import lint_paths
+from conftest import lint_tree
 from promptlint.frontends.jsonreq.lower import Place, lower_gemini, lower_gemini_cache
 from promptlint.registry import bundled
 from promptlint.request import ContentKind, Section
@@ -21,13 +19,7 @@ from promptlint.request import ContentKind, Section
 POLICY = "You answer questions about the Acme billing system, citing the relevant policy section. " * 400
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> list[tuple[str, int, str]]:
-    monkeypatch.chdir(tmp_path)
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return sorted((d.span.path, d.span.line, d.code) for d in lint_paths([tmp_path], tmp_path))
+run = lint_tree
 
 
 # -- pydantic-ai ----------------------------------------------------------------------------

@@ -8,25 +8,17 @@ value does not reach the cached prefix.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from conftest import lint_paths
+from conftest import lint_paths, lint_tree
 
 # Well above every Claude minimum (about 9,000 tokens of English).
 LONG = "You answer questions about the Acme billing system, citing the relevant policy section. " * 400
 USAGE = "\ndef log_usage(response):\n    return response.usage.cache_read_input_tokens\n"
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], **settings) -> list[tuple[str, int, str]]:
-    monkeypatch.chdir(tmp_path)
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    diagnostics = lint_paths([tmp_path], tmp_path, **settings)
-    return sorted((d.span.path, d.span.line, d.code) for d in diagnostics)
+run = lint_tree
 
 
 def module(body: str, *, usage: bool = True) -> str:
