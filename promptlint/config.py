@@ -44,6 +44,12 @@ SCHEMA: dict[str, Any] = {
                 "volatile-sources": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z_][\\w.]*$"}},
                 # Extra calls whose items come in an order that is not fixed.
                 "unordered-sources": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z_][\\w.]*$"}},
+                # Your own functions that send a request (a wrapper in a library outside the checked
+                # paths), by qualified name, with the request shape their keywords follow.
+                "request-functions": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": "^[A-Za-z_][\\w.]*(:(anthropic|openai-chat|openai-responses|bedrock-converse))?$"},
+                },
             },
         },
         "safety-margin": {"type": "number", "minimum": 0, "maximum": 0.9},
@@ -122,6 +128,7 @@ class Settings:
     max_python_file_size: int = 2 << 20
     volatile_sources: list[str] = field(default_factory=list)
     unordered_sources: list[str] = field(default_factory=list)
+    request_functions: list[str] = field(default_factory=list)
 
     def enabled(self, codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
         """Codes the selection turns on, out of ``codes`` (with ``names`` code → name)."""
@@ -257,4 +264,5 @@ def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> S
         max_python_file_size=int(table.get("python", {}).get("max-file-size", 2 << 20)),
         volatile_sources=list(table.get("python", {}).get("volatile-sources", [])),
         unordered_sources=list(table.get("python", {}).get("unordered-sources", [])),
+        request_functions=list(table.get("python", {}).get("request-functions", [])),
     )

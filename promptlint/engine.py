@@ -275,6 +275,10 @@ class Engine:
             s.safety_margin,
             s.models,
             s.as_of.isoformat(),
+            s.max_python_file_size,
+            s.volatile_sources,
+            s.unordered_sources,
+            s.request_functions,
             s.tokens,
             self.context.counter.name,
             registry_module.data_digest(),
@@ -327,7 +331,7 @@ class Engine:
             from .frontends.python import PythonFrontend
 
             s = self.settings
-            self._python = PythonFrontend(s.root, self.context.registry, s.max_python_file_size, s.volatile_sources, s.unordered_sources)
+            self._python = PythonFrontend(s.root, self.context.registry, s.max_python_file_size, s.volatile_sources, s.unordered_sources, s.request_functions)
         self._python.files = self.python_files
         return self._python
 

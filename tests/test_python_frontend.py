@@ -499,3 +499,17 @@ def test_a_file_named_alone_still_finds_its_callers_in_the_project(tmp_path, mon
         (tmp_path / name).write_text(text, encoding="utf-8")
     [d] = lint_paths([tmp_path / "llm.py"], tmp_path)
     assert (d.code, d.span.path, d.span.line, d.note) == ("PC301", "llm.py", 5, "for the call at short.py:4")
+
+
+def test_request_functions_named_in_config(tmp_path, monkeypatch):
+    source = f"""
+    from datetime import date
+    from acme_llm.client import chat
+    POLICY = {LONG!r}
+    def ask(q):
+        r = chat(model="claude-sonnet-4-6", system=[{{"type": "text", "text": f"Today: {{date.today()}}. " + POLICY, "cache_control": {{"type": "ephemeral"}}}}], messages=[{{"role": "user", "content": q}}])
+        return r.usage.cache_read_input_tokens
+    """
+    # The wrapper lives in a library outside the checked paths: unknown until config names it.
+    assert run(tmp_path, monkeypatch, {"app.py": source}) == []
+    assert run(tmp_path, monkeypatch, {"app.py": source}, request_functions=["acme_llm.client.chat"]) == [("app.py", 5, "PC101")]

@@ -19,7 +19,7 @@ from typing import Iterable
 from ...registry import Registry
 from ...request import Span
 from .. import ParseError, Parsed
-from .recognizers import worth_parsing
+from .recognizers import configured, worth_parsing
 
 # Fields of a response's usage that report caching (PC501). LangChain puts them under
 # ``usage_metadata["input_token_details"]`` as ``cache_read`` and ``cache_creation``.
@@ -45,12 +45,14 @@ class FileFacts:
 class PythonFrontend:
     """Reads Python files of one run; libcst is imported only for a file that makes a call."""
 
-    def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = ()) -> None:
+    def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = (), functions: Iterable[str] = ()) -> None:
         self.root = root
         self.registry = registry
         self.max_bytes = max_bytes
         self.volatile = tuple(volatile)
         self.unordered = tuple(unordered)
+        self.functions = tuple(functions)  # request functions named in config
+        self._prefilter = configured(self.functions)
         self._analyser = None
         # The run's Python files: where callers of a function are looked for.
         self.files: Iterable[Path] = []
@@ -61,7 +63,7 @@ class PythonFrontend:
         if len(data) > self.max_bytes:
             parsed.skipped = f"{len(data):,} bytes, over the {self.max_bytes:,}-byte limit for Python files (max-file-size)"
             return parsed
-        if not worth_parsing(data):
+        if not worth_parsing(data, self._prefilter):
             return parsed
         try:
             text = data.decode("utf-8-sig")
@@ -73,7 +75,7 @@ class PythonFrontend:
         if self._analyser is None:
             from .analyse import Analyser  # libcst: paid only here
 
-            self._analyser = Analyser(self.root, self.registry, self.max_bytes, self.volatile, self.unordered)
+            self._analyser = Analyser(self.root, self.registry, self.max_bytes, self.volatile, self.unordered, self.functions)
         self._analyser.project.files = self.files
         self._analyser.analyse(path, shown, text, parsed)
         return parsed

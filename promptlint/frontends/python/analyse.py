@@ -41,13 +41,18 @@ def _same_binding(a: dict, b: dict) -> bool:
 
 
 class Analyser:
-    def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = ()) -> None:
+    def __init__(self, root: Path, registry: Registry, max_bytes: int, volatile: Iterable[str] = (), unordered: Iterable[str] = (), functions: Iterable[str] = ()) -> None:
         self.registry = registry
         self.project = Project(root, max_bytes)
         self.extra = {name: Source(HoleKind.VOLATILE, None) for name in volatile}
         self.extra_unordered = frozenset(unordered)
         self._via_records: dict = {}
-        self.recognizers = [importlib.import_module(f"{recognizers.__name__}.{p.module}") for p in recognizers.PREFILTERS]
+        self.recognizers: list = [importlib.import_module(f"{recognizers.__name__}.{p.module}") for p in recognizers.PREFILTERS]
+        functions = list(functions)
+        if functions:
+            from .recognizers.configured import Configured
+
+            self.recognizers.append(Configured(functions))
 
     def analyse(self, path: Path, shown: str, text: str, parsed: Parsed) -> None:
         try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 
 class Marker(Protocol):
@@ -136,9 +136,24 @@ PREFILTERS: tuple[Prefilter, ...] = (
 )
 
 
-def worth_parsing(data: bytes) -> bool:
+def configured(functions: Iterable[str]) -> Prefilter | None:
+    """The prefilter of the request functions a project names in config (by their last name)."""
+    names = sorted({f.split(":")[0].rpartition(".")[2] for f in functions})
+    if not names:
+        return None
+    wanted = frozenset(names)
+
+    def quick(call: ast.Call) -> bool:
+        func = call.func
+        return (isinstance(func, ast.Name) and func.id in wanted) or (isinstance(func, ast.Attribute) and func.attr in wanted)
+
+    marker = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    return Prefilter("configured", marker, quick)
+
+
+def worth_parsing(data: bytes, extra: Prefilter | None = None) -> bool:
     """Whether the file calls, in code, something a recognizer may turn into a request."""
-    candidates = [p for p in PREFILTERS if p.marker.search(data)]
+    candidates = [p for p in (*PREFILTERS, *((extra,) if extra else ())) if p.marker.search(data)]
     if not candidates:
         return False
     try:
