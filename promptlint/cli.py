@@ -17,6 +17,7 @@ from .engine import Engine, PathError, discover, display_path
 from .diagnostic import Diagnostic
 from .report import REPORTERS, source, text
 from .tokens.select import MODES
+from .sets.command import simulate_command
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,6 +45,9 @@ def _settings(config: Path | None, cwd: Path) -> Settings:
 @click.version_option(__version__, prog_name="promptlint")
 def cli() -> None:
     """Find what silently defeats LLM prompt caching, before it reaches the bill."""
+
+
+cli.add_command(simulate_command)
 
 
 @cli.command()
@@ -476,6 +480,34 @@ def _token_row(a, exact: bool) -> dict:
         "minimum": minimum if prefixes else a.minimum(),
         "prefixes": prefixes,
     }
+
+
+@cli.command("diff")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--default-model", help="Model whose minimum applies when a request's model is unknown.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def diff_command(a: str, b: str, output_format: str, default_model: str | None, config_path: Path | None) -> None:
+    """Explain why request B misses request A's cache (A, B: FILE.json or FILE.jsonl:LINE).
+
+    Exit 0 when B reads A's cache, 1 when it misses, 2 on usage errors.
+    """
+    from .sets import diff as diff_module
+
+    settings = _settings(config_path, Path.cwd())
+    if default_model:
+        settings.default_model = default_model
+    try:
+        engine = Engine(settings)
+        pair = diff_module.select_pair(a, b, engine.context.registry)
+    except (diff_module.DiffError, registry_module.RegistryError) as exc:
+        _fail(str(exc))
+        return
+    result = diff_module.compare(*pair, engine.context)
+    click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False) if output_format == "json" else result.text(), nl=output_format == "json")
+    _notices(engine)
+    sys.exit(EXIT_CLEAN if result.verdict == "read" else EXIT_FINDINGS)
 
 
 @cli.command("clean")

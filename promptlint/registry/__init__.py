@@ -87,6 +87,7 @@ class ProviderFacts:
     opt_in: bool = True
     max_breakpoints: int | None = None
     lookback_positions: int | None = None
+    lookback_tool_runs_as_one: bool = False  # a run of tool_use (or tool_result) blocks is one position
     ttls: tuple[str, ...] = ()
     default_ttl: str | None = None
     write_multiplier: Mapping[str, float] = field(default_factory=dict)

@@ -1,0 +1,489 @@
+"""Simulate the provider's prompt cache over a request set (facts.md §1.2–§1.8).
+
+What is modelled, for providers with explicit breakpoints (the Claude API, Bedrock,
+Google Cloud; the registry's ``lookback_positions`` says which):
+
+- prefix identity: a chained hash over tools → system → messages, block by block, of
+  each block's exact bytes (its JSON as sent, minus its own ``cache_control``, key order
+  kept), salted with the request-level parameters that invalidate each level: model and
+  platform before everything, ``speed`` before system, ``tool_choice``,
+  ``disable_parallel_tool_use``, ``thinking``, ``output_config.effort`` and whether any
+  image is present before messages (facts.md §1.8);
+- a read: each live breakpoint looks for an entry at its own position and then up to the
+  provider's lookback (20 positions, counting the breakpoint; a run of consecutive
+  ``tool_use`` or ``tool_result`` blocks is one position where the registry says so); the
+  highest hit wins, and reading refreshes the entry's lifetime;
+- writes: every live breakpoint after the hit writes an entry with its own TTL; the
+  tokens are billed as the docs say (reads up to the hit, 1h writes up to the last 1h
+  breakpoint, 5m writes up to the last breakpoint, the rest uncached);
+- time: record timestamps, or (without them) file order one second apart, stated in the
+  result; an entry can be read only by a request that starts after the writer started;
+- the minimum: a breakpoint whose prefix is certainly below the model's minimum writes
+  nothing; one the offline count cannot settle is assumed to write, and says so.
+
+Token counts are the offline point estimates of ``Analysis.prefix_estimate``; prices are
+the registry's first-party list prices (write and read prices include the multipliers),
+with the platform's batch discount for Batch API entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..checks.analysis import Analysis, Context, can_carry
+from ..registry import Prices
+from ..request import Block, ContentKind, Request, RequestSet, Section
+from ..tokens.verdict import Verdict
+
+# Not a provider fact: how far apart requests without timestamps are assumed to start.
+ASSUMED_GAP_SECONDS = 1.0
+
+_RUNS = {"tool_use": "tool_use", "toolUse": "tool_use", "tool_result": "tool_result", "toolResult": "tool_result"}
+_SYSTEM_LEVEL = ("speed",)
+_MESSAGES_LEVEL = ("tool_choice", "disable_parallel_tool_use", "thinking")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+TOKEN_CLASSES = ("read", "write_5m", "write_1h", "uncached")
+
+
+def ttl_seconds(ttl: str) -> float | None:
+    match = re.fullmatch(r"(\d+)([smhd])", ttl or "")
+    return float(int(match.group(1)) * _UNITS[match.group(2)]) if match else None
+
+
+@dataclass
+class Group:
+    """Requests whose breakpoint closes the same prefix (one cache entry)."""
+
+    id: str
+    path: str
+    line: int  # the first request's line
+    model: str | None
+    breakpoint: int  # its number in the first request
+    section: str
+    block: int  # index of the marked block in the first request
+    tokens: int  # point estimate of the whole prefix
+    own_tokens: int  # beyond the request's previous breakpoint: what this entry adds
+    ttl: str | None
+    status: str  # "cached", "uncertain" (may be below the minimum), "below-minimum"
+    minimum: int | None
+    prices: Prices | None
+    discount: float
+    size: int = 0
+    writes: int = 0
+    reads: int = 0
+    covered: int = 0  # uses served inside a longer entry this request read
+    cost_with: float = 0.0
+    cost_without: float = 0.0
+    uses: list[float] = field(default_factory=list)
+    readers: list[int] = field(default_factory=list)  # requests (by number) that read this entry
+    first_request: int = 0
+    break_even_reads: float | None = None
+    action: str = ""
+    advice: str = ""
+
+
+@dataclass
+class RequestOutcome:
+    path: str
+    line: int
+    model: str | None
+    time: float
+    simulated: bool
+    wrote: list[int] = field(default_factory=list)  # breakpoint numbers that wrote an entry
+    read_breakpoint: int | None = None  # the breakpoint whose lookback found an entry
+    read_block: int | None = None  # the block index the entry ends at
+    read_group: str | None = None
+    groups: list[str] = field(default_factory=list)  # group id of each breakpoint, in order
+    tokens: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TOKEN_CLASSES, 0))
+    cost_with: float | None = None
+    cost_without: float | None = None
+    batch_discount: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Simulation:
+    path: str
+    kind: str
+    requests: list[RequestOutcome]
+    groups: list[Group]
+    assumption: str | None
+    notes: list[str]
+
+    @property
+    def simulated(self) -> list[RequestOutcome]:
+        return [r for r in self.requests if r.simulated]
+
+    @property
+    def tokens(self) -> dict[str, int]:
+        out = dict.fromkeys(TOKEN_CLASSES, 0)
+        for r in self.requests:
+            for k, v in r.tokens.items():
+                out[k] += v
+        return out
+
+    @property
+    def hit_rate(self) -> float | None:
+        """Share of the simulated requests that read an entry."""
+        sim = self.simulated
+        return sum(1 for r in sim if r.read_block is not None) / len(sim) if sim else None
+
+    @property
+    def token_hit_rate(self) -> float | None:
+        """Share of the simulated requests' input tokens that were read from the cache."""
+        total = sum(sum(r.tokens.values()) for r in self.simulated)
+        return sum(r.tokens["read"] for r in self.simulated) / total if total else None
+
+    def cost(self) -> tuple[float, float, int]:
+        """(with caching, without caching, requests that have no price)."""
+        priced = [r for r in self.requests if r.cost_with is not None]
+        return (
+            sum(r.cost_with for r in priced),  # type: ignore[misc]
+            sum(r.cost_without for r in priced),  # type: ignore[misc]
+            len(self.requests) - len(priced),
+        )
+
+
+@dataclass
+class _Entry:
+    written: float
+    touched: float
+    lifetime: float
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _block_bytes(block: Block, request_number: int) -> bytes:
+    raw = block.raw
+    if isinstance(raw, str):  # string content is the API's shorthand for one text block
+        raw = {"type": "text", "text": raw}
+    if raw is not None:
+        if isinstance(raw, dict) and "cache_control" in raw:
+            raw = {k: v for k, v in raw.items() if k != "cache_control"}
+        body = json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=str)
+    else:  # no exact bytes: the text, and a hole never equals another request's
+        body = "".join(p if isinstance(p, str) else f"\x00hole {request_number} {i}\x00" for i, p in enumerate(block.text.pieces))
+    head = f"{block.section.value}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
+    return (head + body).encode("utf-8", "surrogatepass")
+
+
+def _salt(request: Request, names: tuple[str, ...], extra: object = None) -> bytes:
+    values = {n: request.params[n] for n in names if n in request.params}
+    config = request.params.get("output_config")
+    if names is _MESSAGES_LEVEL and isinstance(config, dict) and "effort" in config:
+        values["effort"] = config["effort"]
+    return json.dumps([values, extra], sort_keys=True, default=str).encode()
+
+
+def prefix_chain(request: Request, request_number: int, model: str | None) -> list[bytes]:
+    """The identity of the prefix through each block: equal digests, equal prefixes."""
+    state = _hash(json.dumps([request.platform, model]).encode())
+    images = any(b.content is ContentKind.MEDIA and b.type in ("image", "document") for b in request.blocks)
+    levels: set[Section] = set()
+    chain = []
+    for block in request.blocks:
+        if block.section is not Section.TOOLS and Section.SYSTEM not in levels:
+            levels.add(Section.SYSTEM)
+            state = _hash(state + b"system" + _salt(request, _SYSTEM_LEVEL))
+        if block.section is Section.MESSAGES and Section.MESSAGES not in levels:
+            levels.add(Section.MESSAGES)
+            state = _hash(state + b"messages" + _salt(request, _MESSAGES_LEVEL, images))
+        if block.type != "cachePoint":  # a Bedrock marker element: no content of its own
+            state = _hash(state + _block_bytes(block, request_number))
+        chain.append(state)
+    return chain
+
+
+def positions(blocks: list[Block], runs_as_one: bool) -> list[int]:
+    """The lookback position of each block: runs of tool_use / tool_result share one."""
+    out, pos, previous = [], -1, None
+    for block in blocks:
+        kind = _RUNS.get(block.type) if runs_as_one else None
+        if block.type == "cachePoint" and out:
+            out.append(pos)
+            continue
+        if kind is None or kind != previous:
+            pos += 1
+        previous = kind
+        out.append(pos)
+    return out
+
+
+def _times(members: RequestSet) -> tuple[list[float], str | None]:
+    n = len(members.requests)
+    stamps = list(members.timestamps) + [None] * (n - len(members.timestamps))
+    missing = sum(1 for t in stamps if t is None)
+    if not missing:
+        return [float(t) for t in stamps], None  # type: ignore[arg-type]
+    out: list[float] = []
+    last: float | None = None
+    for t in stamps:
+        t = (last + ASSUMED_GAP_SECONDS if last is not None else 0.0) if t is None else t
+        out.append(t)
+        last = t
+    if missing == n:
+        said = f"no timestamps: the requests are assumed to start in file order, {ASSUMED_GAP_SECONDS:g} s apart, each after the one before has started responding"
+        if members.kind == "batch":
+            said += "; the Batch API really runs them concurrently and in any order, so its hits are best-effort and can be fewer"
+    else:
+        said = f"{missing} of {n} records have no timestamp: each is assumed to start {ASSUMED_GAP_SECONDS:g} s after the record before it"
+    return out, said
+
+
+def _price(prices: Prices, cls: str) -> float | None:
+    return {"read": prices.read, "uncached": prices.input, "write_5m": prices.write_5m, "write_1h": prices.write_1h}.get(cls)
+
+
+def simulate(members: RequestSet, ctx: Context) -> Simulation:
+    """Run every request of ``members`` through a model of the provider's cache."""
+    times, assumption = _times(members)
+    order = sorted(range(len(members.requests)), key=lambda i: times[i])  # stable: file order on ties
+    entries: dict[bytes, _Entry] = {}
+    groups: dict[bytes, Group] = {}
+    shared: Counter[bytes] = Counter()
+    chains: dict[int, list[bytes]] = {}
+    outcomes: list[RequestOutcome | None] = [None] * len(members.requests)
+    notes: set[str] = set()
+
+    for i in order:
+        request, now = members.requests[i], times[i]
+        a = Analysis(request, ctx)
+        model = a.sizing_model
+        out = RequestOutcome(request.span.path, request.span.line, model.id if model else request.model, now, simulated=False)
+        outcomes[i] = out
+        facts = a.facts
+        out.batch_discount = (facts.batch_discount or 0.0) if request.in_batch else 0.0
+        if request.in_batch and not facts.batch_discount:
+            notes.add(f"no batch discount is recorded for {a.platform}: batch requests are priced at the on-demand rate")
+        total = a.prefix_estimate(len(request.blocks) - 1).point if request.blocks else 0
+        why = _not_simulated(a)
+        if why:
+            out.notes.append(why)
+            notes.add(why)
+            out.tokens["uncached"] = total
+            _price_request(out, model.prices if model else None)
+            continue
+        out.simulated = True
+        chain = prefix_chain(request, i, model.id if model else request.model)
+        chains[i] = chain
+        shared.update(set(chain))
+        pos = positions(request.blocks, facts.lookback_tool_runs_as_one)
+        window = facts.lookback_positions or 1
+
+        def tokens(end: int) -> int:
+            return a.prefix_estimate(end).point
+
+        live: list[tuple[int, str, Group]] = []  # (marked index into a.marked, ttl, group)
+        previous_end = -1
+        seen_ends: set[int] = set()
+        for k, m in enumerate(a.marked):
+            if m.number in a.invalid_marks or m.index in seen_ends:
+                continue
+            seen_ends.add(m.index)
+            _, minimum, verdict = a.judge_prefix(m.index)
+            ttl = a.ttl(m.breakpoint) or facts.default_ttl or "5m"
+            group = groups.get(chain[m.index])
+            if group is None:
+                block = request.blocks[m.index]
+                size = tokens(m.index)
+                group = Group(
+                    id=f"g{len(groups) + 1}",
+                    path=request.span.path,
+                    line=request.span.line,
+                    model=out.model,
+                    breakpoint=m.number,
+                    section=block.section.value,
+                    block=m.index,
+                    tokens=size,
+                    own_tokens=size - (tokens(previous_end) if previous_end >= 0 else 0),
+                    ttl=ttl,
+                    status={Verdict.BELOW: "below-minimum", Verdict.UNCERTAIN: "uncertain"}.get(verdict, "cached"),
+                    minimum=minimum,
+                    prices=model.prices if model else None,
+                    discount=out.batch_discount,
+                    first_request=i,
+                )
+                groups[chain[m.index]] = group
+            group.size += 1
+            group.uses.append(now)
+            out.groups.append(group.id)
+            previous_end = m.index
+            if verdict is Verdict.BELOW:
+                out.notes.append(f"breakpoint {m.number}: the prefix is below {out.model}'s minimum of {minimum:,} tokens: it writes nothing")
+                continue
+            if verdict is Verdict.UNCERTAIN:
+                out.notes.append(f"breakpoint {m.number}: the offline count cannot tell whether the prefix reaches the minimum; assumed to write")
+            live.append((k, ttl, group))
+
+        # The read: the highest entry any live breakpoint's lookback finds.
+        hit: tuple[int, int] | None = None  # (block index, breakpoint number)
+        for k, _, _ in live:
+            m = a.marked[k]
+            for j in range(m.index, -1, -1):
+                if pos[m.index] - pos[j] >= window:
+                    break
+                entry = entries.get(chain[j])
+                if entry is not None and entry.written < now and now - entry.touched <= entry.lifetime:
+                    if hit is None or j > hit[0]:
+                        hit = (j, m.number)
+                    break
+        prices = model.prices if model else None
+        factor = (1.0 - out.batch_discount) / 1_000_000
+        done = 0
+        if hit is not None:
+            j, number = hit
+            entries[chain[j]].touched = now
+            done = tokens(j)
+            out.read_breakpoint, out.read_block = number, j
+            group = groups[chain[j]]
+            out.read_group = group.id
+            group.reads += 1
+            group.readers.append(i)
+            if group.id not in out.groups:  # found by the lookback: a use of that entry too
+                group.uses.append(now)
+            for k, _, own in live:
+                if own is not group and a.marked[k].index < j:
+                    own.covered += 1
+            out.tokens["read"] = done
+            if prices:
+                group.cost_with += done * prices.read * factor
+                group.cost_without += done * prices.input * factor
+        for k, ttl, group in sorted(live, key=lambda item: a.marked[item[0]].index):
+            m = a.marked[k]
+            if hit is not None and m.index <= hit[0]:
+                continue
+            lifetime = ttl_seconds(ttl) or 0.0
+            entries[chain[m.index]] = _Entry(now, now, lifetime)
+            end = tokens(m.index)
+            added = max(0, end - done)
+            done = max(done, end)
+            cls = f"write_{ttl}" if f"write_{ttl}" in out.tokens else "write_5m"
+            out.tokens[cls] += added
+            out.wrote.append(m.number)
+            group.writes += 1
+            if prices:
+                group.cost_with += added * (_price(prices, cls) or prices.input) * factor
+                group.cost_without += added * prices.input * factor
+        out.tokens["uncached"] = max(0, total - done)
+        _price_request(out, prices)
+
+    result = Simulation(members.path, members.kind, [o for o in outcomes if o is not None], list(groups.values()), assumption, sorted(notes))
+    readers = {i for g in result.groups for i in g.readers}
+    for group in result.groups:
+        _advise(group, members, ctx, chains, shared, readers)
+    return result
+
+
+def _not_simulated(a: Analysis) -> str | None:
+    facts = a.facts
+    if not facts.opt_in or facts.lookback_positions is None:
+        return f"{a.shape_name} caching on {a.platform} is not simulated yet: its tokens count as uncached"
+    if a.rejected:
+        return "the API rejects this request (see `promptlint check`): nothing is cached"
+    if a.request.in_batch and not facts.batch_caching:
+        return f"{a.platform} does not cache inside its batch API: nothing is cached"
+    return None
+
+
+def _price_request(out: RequestOutcome, prices: Prices | None) -> None:
+    if prices is None:
+        out.notes.append(f"no price for {out.model or 'the model'}: not priced")
+        return
+    factor = (1.0 - out.batch_discount) / 1_000_000
+    out.cost_with = sum(n * (_price(prices, cls) or prices.input) for cls, n in out.tokens.items()) * factor
+    out.cost_without = sum(out.tokens.values()) * prices.input * factor
+
+
+def policy_cost(uses: list[float], tokens: int, write: float, read: float, lifetime: float) -> float:
+    """Cost of one entry of ``tokens`` used at ``uses`` (sorted) with one TTL, in price units."""
+    cost, last = 0.0, None
+    for t in uses:
+        cost += tokens * (read if last is not None and last < t and t - last <= lifetime else write)
+        last = t  # a write starts a lifetime, a read refreshes it
+    return cost
+
+
+def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, readers: set[int]) -> None:
+    prices = group.prices
+    about = f"~{group.tokens:,} tokens"
+    if group.status == "below-minimum":
+        group.action = "drop-marker"
+        group.advice = (
+            f"the prefix ({about}) is below {group.model}'s minimum of {group.minimum:,}: the marker is ignored and nothing "
+            "is cached; drop it, or put more shared content before it"
+        )
+        return
+    if prices is None:
+        group.action, group.advice = "unknown", f"no price for {group.model or 'the model'}: cannot say whether caching pays"
+        return
+    write = {"5m": prices.write_5m, "1h": prices.write_1h}.get(group.ttl or "", prices.write_5m)
+    saved = prices.input - prices.read
+    group.break_even_reads = (write - prices.input) / saved if saved > 0 else None
+    uses = sorted(group.uses)
+    options = {"off": len(uses) * group.own_tokens * prices.input}
+    a = Analysis(members.requests[group.first_request], ctx)
+    for ttl in a.facts.ttls:
+        price, lifetime = {"5m": prices.write_5m, "1h": prices.write_1h}.get(ttl), ttl_seconds(ttl)
+        if price is not None and lifetime is not None:
+            options[ttl] = policy_cost(uses, group.own_tokens, price, prices.read, lifetime)
+    current = group.ttl or "5m"
+    best = min(options, key=lambda k: (round(options[k], 9), k != current, k != "off"))
+    money = lambda v: f"${v * (1 - group.discount) / 1_000_000:,.4f}"  # noqa: E731
+    if group.reads == 0 and len(uses) == 1 and group.section == Section.MESSAGES.value and group.first_request in readers:
+        group.action = f"keep-{current}"
+        group.advice = (
+            "the newest turn of a conversation: written for a next turn the set does not show (the request itself read "
+            "the cache); keep the marker if the conversation goes on"
+        )
+    elif best == "off" or (group.reads == 0 and len(uses) == 1):
+        moved = _move_target(group, a, chains, shared)
+        if moved:
+            group.action, group.advice = "move-breakpoint", moved
+        elif len(uses) == 1:
+            group.action = "drop-marker"
+            group.advice = f"used by one request: the {current} write ({money(options.get(current, 0))}) is never read; drop the marker"
+        else:
+            group.action = "leave-off"
+            group.advice = (
+                f"caching cannot pay here: {group.size} uses, {group.reads} read{'s' if group.reads != 1 else ''}; "
+                f"without a marker this part costs {money(options['off'])}, with {current} {money(options.get(current, 0))}; leave it off"
+            )
+    elif best == current or (members.kind == "batch" and current == "1h" and options.get("1h", float("inf")) < options["off"]):
+        # In a batch the requests run concurrently and in any order, over up to hours: the docs suggest 1h there.
+        group.action = f"keep-{current}"
+        inside = f" (and {group.covered} inside a longer cached prefix)" if group.covered else ""
+        group.advice = (
+            f"keep {current}: {group.reads} read{'s' if group.reads != 1 else ''}{inside} for {group.writes} "
+            f"write{'s' if group.writes != 1 else ''}; this part costs about {money(options[current])} cached vs {money(options['off'])} uncached"
+        )
+    else:
+        group.action = f"use-{best}"
+        why = "reads come more than the current TTL apart" if (ttl_seconds(best) or 0) > (ttl_seconds(current) or 0) else "every read comes within the shorter TTL"
+        group.advice = f"use {best}: {why}; it would cost {money(options[best])} instead of {money(options[current])}"
+
+
+def _move_target(group: Group, a: Analysis, chains, shared) -> str | None:
+    """Advice to move a breakpoint no other request shares back to the last block others do."""
+    chain = chains.get(group.first_request)
+    if chain is None:
+        return None
+    marked_ends = {m.index for m in a.marked}
+    for j in range(group.block - 1, -1, -1):
+        if shared[chain[j]] < 2 or not can_carry(a.request.blocks[j]):
+            continue
+        if j in marked_ends:  # the shared part is already cached by its own breakpoint
+            return None
+        if a.judge_prefix(j)[2] is Verdict.BELOW:
+            return None
+        block = a.request.blocks[j]
+        return (
+            f"no other request shares this prefix, but {shared[chain[j]]} share the one through {block.section.value} "
+            f"block {j} (line {block.span.line}, ~{a.prefix_estimate(j).point:,} tokens): move the breakpoint there"
+        )
+    return None
