@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Sequence
 import click
 
 from ..request import RequestSet
+from . import html as html_page
 from . import report
 from .simulate import simulate
 
@@ -18,10 +20,11 @@ _READABLE = (".json", ".jsonl")
 
 @click.command("simulate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of stdout.")
 @click.option("--default-model", help="Model whose minimum and prices apply when a request's model is unknown.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
-def simulate_command(files: Sequence[Path], output_format: str, default_model: str | None, config_path: Path | None) -> None:
+def simulate_command(files: Sequence[Path], output_format: str, output_path: Path | None, default_model: str | None, config_path: Path | None) -> None:
     """Simulate the provider's cache over a batch file or a request log: hits, tokens, cost."""
     from ..cli import EXIT_ERROR, _fail, _settings  # the CLI's own helpers (imported late: cli imports this module)
     from ..engine import Engine, display_path
@@ -52,10 +55,24 @@ def simulate_command(files: Sequence[Path], output_format: str, default_model: s
             click.echo(f"promptlint: note: {shown}: no requests found", err=True)
         for members in sets:
             simulations.append(simulate(members, engine.context))
-    if output_format == "json":
-        click.echo(json.dumps(report.document(simulations), indent=2, ensure_ascii=False))
-    else:
+    if output_path is None and output_format == "text":
         report.write_text(simulations, sys.stdout)
+    else:
+        if output_format == "json":
+            rendered = json.dumps(report.document(simulations), indent=2, ensure_ascii=False) + "\n"
+        elif output_format == "html":
+            rendered = html_page.render(report.document(simulations))
+        else:
+            buffer = io.StringIO()
+            report.write_text(simulations, buffer)
+            rendered = buffer.getvalue()
+        if output_path is None:
+            click.echo(rendered, nl=False)
+        else:
+            try:
+                output_path.write_text(rendered, encoding="utf-8")
+            except OSError as exc:
+                _fail(f"cannot write {output_path}: {exc.strerror or exc}")
     for notice in sorted(engine.context.notices):
         click.echo(f"promptlint: note: {notice}", err=True)
     if failed:
