@@ -158,6 +158,7 @@ class Engine:
         self.names = names
         self.enabled = settings.enabled(self.rules, names)
         self.request_rules = list(checks.request_rules(self.enabled))
+        self.set_checks = list(checks.set_checks(self.enabled))
         registry = registry_module.load(settings.models)
         api, notice = select.api_counter() if settings.tokens == "api" else (None, None)
         self.context = Context(
@@ -347,23 +348,30 @@ class Engine:
         return out
 
     def check_set(self, members: RequestSet) -> list[Diagnostic]:
-        """Each member's findings, with a finding repeated across members reported once.
+        """Each member's findings and the set's own, a finding repeated across members once.
 
         A batch of ten thousand requests built from one template would otherwise say the
         same thing ten thousand times; the first line is reported with the count.
         """
+        analyses = [Analysis(request, self.context) for request in members.requests]
+        found = [self.check_request(a) for a in analyses]
+        if self.set_checks and len(members.requests) > 1:
+            from .checks.request_sets import SetView
+
+            view = SetView.of(members, analyses, self.context, [{d.code for d in ds} for ds in found])
+            found = [_measured(ds, i, view) for i, ds in enumerate(found)]
+            found.append([self._diagnostic(rule, finding) for rule, check in self.set_checks for finding in check(view)])
         first: dict[tuple[str, str], Diagnostic] = {}
         repeats: dict[tuple[str, str], list[int]] = {}
-        for request in members.requests:
-            for diagnostic in self.check_request(Analysis(request, self.context)):
-                # A rule may say what makes two findings the same when the message quotes a
-                # value that differs from request to request (a timestamp, an id).
-                key = (diagnostic.code, diagnostic.same_as or diagnostic.message)
-                if key in first:
-                    repeats[key].append(diagnostic.span.line)
-                else:
-                    first[key] = diagnostic
-                    repeats[key] = []
+        for diagnostic in (d for ds in found for d in ds):
+            # A rule may say what makes two findings the same when the message quotes a
+            # value that differs from request to request (a timestamp, an id).
+            key = (diagnostic.code, diagnostic.same_as or diagnostic.message)
+            if key in first:
+                repeats[key].append(diagnostic.span.line)
+            else:
+                first[key] = diagnostic
+                repeats[key] = []
         out = []
         for key, diagnostic in first.items():
             lines = repeats[key]
@@ -412,6 +420,21 @@ class Engine:
 
     def _parse_error(self, error: ParseError) -> Diagnostic:
         return self._diagnostic(self.rules["PL001"], Finding(error.span, error.message))
+
+
+def _measured(diagnostics: list[Diagnostic], index: int, view) -> list[Diagnostic]:
+    """A member's findings where the set measures what a request rule infers: measured wins.
+
+    PC402 measures what PC202 infers (rules.md, precedence). A conversation turn that reads
+    everything the turn before it cached shows its prefix did not change: a value that only
+    looks volatile (PC101 by shape) was sent the same both times.
+    """
+    drop = set()
+    if view.simulation.requests[index].simulated:
+        drop.add("PC202")
+    if index in view.continued:
+        drop.add("PC101")
+    return [d for d in diagnostics if d.code not in drop] if drop else diagnostics
 
 
 def _total_size(files: list[Path]) -> int:

@@ -234,3 +234,5 @@ class RequestSet:
     timestamps: list[float | None] = field(default_factory=list)
     # Observed usage per request, where a log records it.
     usage: list[Mapping[str, object] | None] = field(default_factory=list)
+    # Conversation or user id per request, where the record names one (see sets.conversations).
+    sessions: list[str | None] = field(default_factory=list)

@@ -251,7 +251,7 @@ def _where(blocks: list[Block], i: int) -> tuple[Section, int]:
     return section, sum(1 for b in blocks[:i] if b.section is section)
 
 
-def _describe_block(blocks: list[Block], i: int) -> str:
+def describe_block(blocks: list[Block], i: int) -> str:
     section, j = _where(blocks, i)
     name = {Section.TOOLS: "tool", Section.SYSTEM: "system block", Section.MESSAGES: "messages block"}[section]
     return f"{name} {j}"
@@ -302,6 +302,10 @@ class Diff:
     read: dict | None = None
     breakpoints: dict[str, list[dict]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # When B reads only part of what A cached: why A's later entries are lost ("prefix" or
+    # "parameter"), and the first of them.
+    lost: str | None = None
+    lost_breakpoint: int | None = None
 
     def as_json(self) -> dict:
         def side(s: Selected, name: str) -> dict:
@@ -349,7 +353,7 @@ class Diff:
         if d is not None:
             if self.reason not in ("prefix", "tools"):
                 lead = "after the entry read, the prefixes first differ at" if self.verdict == "read" else "the prefixes also differ, first at"
-                lines.append(f"  {lead} {_describe_divergence(d)}")
+                lines.append(f"  {lead} {describe_divergence(d)}")
             where = [
                 f"{name} {loc['path']}:{loc['line']}" + (f" {loc['pointer']}" if loc.get("pointer") else "")
                 for name, loc in (("A", d.a), ("B", d.b))
@@ -379,15 +383,16 @@ def _show(value: Any) -> str:
 # -- the comparison --------------------------------------------------------------------------
 
 
-def compare(a: Selected, b: Selected, ctx: Context) -> Diff:
+def compare(a: Selected, b: Selected, ctx: Context, analyses: tuple[Analysis, Analysis] | None = None) -> Diff:
+    """Why B misses (or reads) A's cache; ``analyses`` are A's and B's when the caller has them."""
     diff = Diff(a, b)
     ra, rb = a.request, b.request
-    aa, ab = Analysis(ra, ctx), Analysis(rb, ctx)
+    aa, ab = analyses if analyses is not None else (Analysis(ra, ctx), Analysis(rb, ctx))
     diff.breakpoints = {"a": _marks_json(aa), "b": _marks_json(ab)}
     blocks_a, blocks_b = ra.blocks, rb.blocks
 
     # The first place the two prefixes differ, whatever else differs too.
-    common, divergence = _diverge(a, b)
+    common, divergence = _diverge(blocks_a, blocks_b)
     diff.common_blocks, diff.divergence = common, divergence
 
     # What the provider compares before any block: shape, platform, model, tools.
@@ -407,7 +412,7 @@ def compare(a: Selected, b: Selected, ctx: Context) -> Diff:
         return _miss(
             diff,
             "tools",
-            f"the tools changed ({how}; first difference at {_describe_divergence(divergence)}): "
+            f"the tools changed ({how}; first difference at {describe_divergence(divergence)}): "
             "any change to tools invalidates the tools, system and messages caches",
         )
 
@@ -452,7 +457,7 @@ def compare(a: Selected, b: Selected, ctx: Context) -> Diff:
         return _miss(
             diff,
             "minimum",
-            f"the shared prefix through A's breakpoint {m.number} ({_describe_block(blocks_a, m.index)}) is {estimate.describe()}, "
+            f"the shared prefix through A's breakpoint {m.number} ({describe_block(blocks_a, m.index)}) is {estimate.describe()}, "
             f"below {aa.model_name}'s minimum of {_num(minimum)} on {aa.platform}: A's breakpoint writes nothing, silently",
         )
 
@@ -499,15 +504,15 @@ def compare(a: Selected, b: Selected, ctx: Context) -> Diff:
             return _miss(
                 diff,
                 "lookback",
-                f"B's breakpoint {mb.number} ({_describe_block(blocks_b, mb.index)}) is {back + 1} positions from A's breakpoint {m.number} "
-                f"({_describe_block(blocks_a, m.index)}), counting itself; the lookback checks {window}, so A's entry is not found. "
+                f"B's breakpoint {mb.number} ({describe_block(blocks_b, mb.index)}) is {back + 1} positions from A's breakpoint {m.number} "
+                f"({describe_block(blocks_a, m.index)}), counting itself; the lookback checks {window}, so A's entry is not found. "
                 f"Add a breakpoint within {window} positions of the previous one",
             )
         last = max(m.index for m, _ in written)
         return _miss(
             diff,
             "b-no-breakpoint",
-            f"B has no breakpoint at or after A's breakpoint at {_describe_block(blocks_a, last)} (block {last}), "
+            f"B has no breakpoint at or after A's breakpoint at {describe_block(blocks_a, last)} (block {last}), "
             f"where the prefixes still agree: it looks only at or before its own breakpoints",
         )
     mb, m, estimate, back = best
@@ -526,7 +531,7 @@ def compare(a: Selected, b: Selected, ctx: Context) -> Diff:
         "ttl": aa.ttl(m.breakpoint),
     }
     diff.message = (
-        f"B reads A's entry at breakpoint {m.number} ({_describe_block(blocks_a, m.index)}, block {m.index}): "
+        f"B reads A's entry at breakpoint {m.number} ({describe_block(blocks_a, m.index)}, block {m.index}): "
         f"{estimate.describe()} read, found by B's breakpoint {mb.number} at {how}"
     )
     if a.kind == "batch" or b.kind == "batch" or ra.in_batch or rb.in_batch:
@@ -543,12 +548,17 @@ def _model_id(analysis: Analysis) -> str | None:
     return analysis.model.id if analysis.model else analysis.request.model
 
 
-def _diverge(a: Selected, b: Selected) -> tuple[int, Divergence | None]:
-    blocks_a, blocks_b = a.request.blocks, b.request.blocks
+def first_divergence(blocks_a: list[Block], blocks_b: list[Block]) -> Divergence | None:
+    """Where two prefixes first differ, or None if one is the other (or the start of it)."""
+    return _diverge(blocks_a, blocks_b)[1]
+
+
+def _diverge(blocks_a: list[Block], blocks_b: list[Block]) -> tuple[int, Divergence | None]:
+    """The number of leading blocks the two share, and where they first differ."""
     for i in range(min(len(blocks_a), len(blocks_b))):
         x, y = blocks_a[i], blocks_b[i]
         if x.section is not y.section:
-            return i, _extra(blocks_a, blocks_b, i, a, b)
+            return i, _extra(blocks_a, blocks_b, i)
         ca, cb = canonical(x), canonical(y)
         if ca != cb:
             offset, _, excerpt = _excerpt(ca, cb)
@@ -574,10 +584,10 @@ def _diverge(a: Selected, b: Selected) -> tuple[int, Divergence | None]:
         return n, None
     # One request ends where the other goes on: a difference only if A goes on (B is shorter),
     # or in a section B has more blocks of before the next section starts.
-    return n, (_extra(blocks_a, blocks_b, n, a, b) if len(blocks_a) > n else None)
+    return n, (_extra(blocks_a, blocks_b, n) if len(blocks_a) > n else None)
 
 
-def _extra(blocks_a: list[Block], blocks_b: list[Block], i: int, a: Selected, b: Selected) -> Divergence:
+def _extra(blocks_a: list[Block], blocks_b: list[Block], i: int) -> Divergence:
     """At ``i`` one request has a block of a section the other has no more of (or ends)."""
     x = blocks_a[i] if i < len(blocks_a) else None
     y = blocks_b[i] if i < len(blocks_b) else None
@@ -601,7 +611,7 @@ def _loc(block: Block | None) -> dict | None:
     return {"path": block.span.path, "line": block.span.line, "pointer": block.span.pointer}
 
 
-def _describe_divergence(d: Divergence) -> str:
+def describe_divergence(d: Divergence) -> str:
     name = {"tools": "tool", "system": "system block", "messages": "messages block"}[d.section]
     text = f"{name} {d.section_index} (block {d.index} overall)"
     if d.offset is not None and d.kind == "bytes":
@@ -654,11 +664,11 @@ def _lost_message(diff: Diff, aa: Analysis, level: Section | None, limit: int) -
     reason = _lost_reason(diff, level, limit)
     marks = [m for m in aa.marked if m.number not in aa.invalid_marks]
     first = marks[0] if marks else None
-    where = f"A's first breakpoint is at {_describe_block(aa.request.blocks, first.index)} (block {first.index} overall)" if first else "A has no valid breakpoint"
+    where = f"A's first breakpoint is at {describe_block(aa.request.blocks, first.index)} (block {first.index} overall)" if first else "A has no valid breakpoint"
     if reason == "prefix":
         d = diff.divergence
         assert d is not None
-        return f"the prefix differs at {_describe_divergence(d)}; {where}, so nothing A cached matches B"
+        return f"the prefix differs at {describe_divergence(d)}; {where}, so nothing A cached matches B"
     if reason == "parameter":
         names = ", ".join(p["name"] for p in diff.parameters if p["invalidates"])
         level_name = level.value if level else ""
@@ -670,7 +680,8 @@ def _note_lost(diff: Diff, aa: Analysis, level: Section | None, limit: int) -> N
     lost = [m for m in aa.marked if m.index >= limit and m.number not in aa.invalid_marks]
     if not lost:
         return
-    why = _describe_divergence(diff.divergence) if _lost_reason(diff, level, limit) == "prefix" and diff.divergence else None
+    diff.lost, diff.lost_breakpoint = _lost_reason(diff, level, limit), lost[0].number
+    why = describe_divergence(diff.divergence) if diff.lost == "prefix" and diff.divergence else None
     numbers = ", ".join(str(m.number) for m in lost)
     if why:
         diff.notes.append(f"A's breakpoint{'s' if len(lost) > 1 else ''} {numbers} cannot be read: the prefix differs at {why}")
@@ -684,7 +695,7 @@ def _automatic(diff: Diff, aa: Analysis, limit: int) -> Diff:
     """A provider that caches prefixes by itself (OpenAI, DeepSeek, Gemini implicit)."""
     if limit == 0:
         if diff.divergence is not None:
-            return _miss(diff, "prefix", f"the prefix differs at {_describe_divergence(diff.divergence)}: nothing is shared")
+            return _miss(diff, "prefix", f"the prefix differs at {describe_divergence(diff.divergence)}: nothing is shared")
         return _miss(diff, "parameter", "a parameter change invalidates the whole prefix")
     estimate, minimum, verdict = aa.judge_prefix(limit - 1, precise=True)
     if verdict is Verdict.BELOW:

@@ -29,6 +29,7 @@ def group_json(g: Group) -> dict:
         "breakpoint": g.breakpoint,
         "section": g.section,
         "block": g.block,
+        "section_index": g.section_index,
         "tokens": g.tokens,
         "own_tokens": g.own_tokens,
         "ttl": g.ttl,

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from ..checks.analysis import Analysis, Context, can_carry
 from ..registry import Prices
-from ..request import Block, ContentKind, Request, RequestSet, Section
+from ..request import Block, ContentKind, Request, RequestSet, Section, Span
 from ..tokens.verdict import Verdict
 
 # Not a provider fact: how far apart requests without timestamps are assumed to start.
@@ -65,10 +65,12 @@ class Group:
     breakpoint: int  # its number in the first request
     section: str
     block: int  # index of the marked block in the first request
+    section_index: int  # ... and its index within its section
     tokens: int  # point estimate of the whole prefix
     own_tokens: int  # beyond the request's previous breakpoint: what this entry adds
     ttl: str | None
     status: str  # "cached", "uncertain" (may be below the minimum), "below-minimum"
+    span: Span  # the breakpoint in the first request
     minimum: int | None
     prices: Prices | None
     discount: float
@@ -80,8 +82,11 @@ class Group:
     cost_without: float = 0.0
     uses: list[float] = field(default_factory=list)
     readers: list[int] = field(default_factory=list)  # requests (by number) that read this entry
+    written_at: list[float] = field(default_factory=list)  # when each write happened
+    writers: list[int] = field(default_factory=list)  # requests (by number) that wrote it
     first_request: int = 0
     break_even_reads: float | None = None
+    newest_turn: bool = False  # a conversation's last turn, written for a next turn not in the set
     action: str = ""
     advice: str = ""
 
@@ -113,6 +118,10 @@ class Simulation:
     groups: list[Group]
     assumption: str | None
     notes: list[str]
+    # The prefix identity of each simulated request (by its index in the set), block by
+    # block: the set rules compare requests with it. Not part of the report.
+    chains: dict[int, list[bytes]] = field(default_factory=dict, repr=False)
+    end_time: float = 0.0  # the last request's start time
 
     @property
     def simulated(self) -> list[RequestOutcome]:
@@ -215,7 +224,7 @@ def positions(blocks: list[Block], runs_as_one: bool) -> list[int]:
     return out
 
 
-def _times(members: RequestSet) -> tuple[list[float], str | None]:
+def start_times(members: RequestSet) -> tuple[list[float], str | None]:
     n = len(members.requests)
     stamps = list(members.timestamps) + [None] * (n - len(members.timestamps))
     missing = sum(1 for t in stamps if t is None)
@@ -240,9 +249,12 @@ def _price(prices: Prices, cls: str) -> float | None:
     return {"read": prices.read, "uncached": prices.input, "write_5m": prices.write_5m, "write_1h": prices.write_1h}.get(cls)
 
 
-def simulate(members: RequestSet, ctx: Context) -> Simulation:
-    """Run every request of ``members`` through a model of the provider's cache."""
-    times, assumption = _times(members)
+def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None = None) -> Simulation:
+    """Run every request of ``members`` through a model of the provider's cache.
+
+    ``analyses``, one per request when the caller has them already, saves analysing twice.
+    """
+    times, assumption = start_times(members)
     order = sorted(range(len(members.requests)), key=lambda i: times[i])  # stable: file order on ties
     entries: dict[bytes, _Entry] = {}
     groups: dict[bytes, Group] = {}
@@ -253,7 +265,7 @@ def simulate(members: RequestSet, ctx: Context) -> Simulation:
 
     for i in order:
         request, now = members.requests[i], times[i]
-        a = Analysis(request, ctx)
+        a = analyses[i] if analyses is not None else Analysis(request, ctx)
         model = a.sizing_model
         out = RequestOutcome(request.span.path, request.span.line, model.id if model else request.model, now, simulated=False)
         outcomes[i] = out
@@ -300,10 +312,12 @@ def simulate(members: RequestSet, ctx: Context) -> Simulation:
                     breakpoint=m.number,
                     section=block.section.value,
                     block=m.index,
+                    section_index=sum(1 for b in request.blocks[: m.index] if b.section is block.section),
                     tokens=size,
                     own_tokens=size - (tokens(previous_end) if previous_end >= 0 else 0),
                     ttl=ttl,
                     status={Verdict.BELOW: "below-minimum", Verdict.UNCERTAIN: "uncertain"}.get(verdict, "cached"),
+                    span=m.breakpoint.span,
                     minimum=minimum,
                     prices=model.prices if model else None,
                     discount=out.batch_discount,
@@ -367,16 +381,19 @@ def simulate(members: RequestSet, ctx: Context) -> Simulation:
             out.tokens[cls] += added
             out.wrote.append(m.number)
             group.writes += 1
+            group.written_at.append(now)
+            group.writers.append(i)
             if prices:
                 group.cost_with += added * (_price(prices, cls) or prices.input) * factor
                 group.cost_without += added * prices.input * factor
         out.tokens["uncached"] = max(0, total - done)
         _price_request(out, prices)
 
-    result = Simulation(members.path, members.kind, [o for o in outcomes if o is not None], list(groups.values()), assumption, sorted(notes))
+    result = Simulation(members.path, members.kind, [o for o in outcomes if o is not None], list(groups.values()), assumption, sorted(notes), chains)
+    result.end_time = max(times, default=0.0)
     readers = {i for g in result.groups for i in g.readers}
     for group in result.groups:
-        _advise(group, members, ctx, chains, shared, readers)
+        _advise(group, members, ctx, chains, shared, readers, analyses)
     return result
 
 
@@ -409,9 +426,13 @@ def policy_cost(uses: list[float], tokens: int, write: float, read: float, lifet
     return cost
 
 
-def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, readers: set[int]) -> None:
+def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, readers: set[int], analyses: list[Analysis] | None) -> None:
     prices = group.prices
     about = f"~{group.tokens:,} tokens"
+    # The request read the cache and wrote its newest message for a next turn the set does not show.
+    group.newest_turn = (
+        group.reads == 0 and len(group.uses) == 1 and group.section == Section.MESSAGES.value and group.first_request in readers
+    )
     if group.status == "below-minimum":
         group.action = "drop-marker"
         group.advice = (
@@ -427,7 +448,7 @@ def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, rea
     group.break_even_reads = (write - prices.input) / saved if saved > 0 else None
     uses = sorted(group.uses)
     options = {"off": len(uses) * group.own_tokens * prices.input}
-    a = Analysis(members.requests[group.first_request], ctx)
+    a = analyses[group.first_request] if analyses is not None else Analysis(members.requests[group.first_request], ctx)
     for ttl in a.facts.ttls:
         price, lifetime = {"5m": prices.write_5m, "1h": prices.write_1h}.get(ttl), ttl_seconds(ttl)
         if price is not None and lifetime is not None:
@@ -435,7 +456,7 @@ def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, rea
     current = group.ttl or "5m"
     best = min(options, key=lambda k: (round(options[k], 9), k != current, k != "off"))
     money = lambda v: f"${v * (1 - group.discount) / 1_000_000:,.4f}"  # noqa: E731
-    if group.reads == 0 and len(uses) == 1 and group.section == Section.MESSAGES.value and group.first_request in readers:
+    if group.newest_turn:
         group.action = f"keep-{current}"
         group.advice = (
             "the newest turn of a conversation: written for a next turn the set does not show (the request itself read "

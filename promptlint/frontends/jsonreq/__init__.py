@@ -13,6 +13,7 @@ from ...request import Request, RequestSet, ShapeProblem, Span
 from .. import ParseError, Parsed
 from . import shapes
 from .locate import Located, locate
+from .sessions import session_id
 from .lower import LOWERINGS, Place, hint_platform
 
 # Bytes at least one of which every request file contains: files with none of them
@@ -145,6 +146,7 @@ def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed
         response = record.get("response") if kind == "log" else None
         usage = response.get("usage") if isinstance(response, dict) else None
         members.usage.append(usage if isinstance(usage, dict) else None)
+        members.sessions.append(session_id(record))
     if members.requests:
         members.kind = kinds.pop() if len(kinds) == 1 else "bodies"
         parsed.requests.extend(members.requests)
