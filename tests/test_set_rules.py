@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,25 @@ def test_set_findings_are_suppressed_like_any_other(tmp_path):
 
 def test_sonnet_minimum_is_what_the_conversation_fixtures_assume():
     assert SONNET.minimum("anthropic") == 1024  # 1,500 zq in the system prompt is above it
+
+
+# -- the benchmark trace: every injected break, and nothing else --------------------------------
+
+
+def _rule_for(kind: str) -> str:
+    # What each injected break is, in rules.md's terms.
+    return "PC104" if kind in ("tools-reordered", "tool-description-edited", "model-changed", "tool-choice-changed") else "PC101"
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_generated_trace_finds_exactly_the_injected_breaks(tmp_path, seed):
+    from tests.test_gen_trace import SCRIPT
+
+    out = tmp_path / "trace.jsonl"
+    subprocess.run([sys.executable, str(SCRIPT), str(out), "--requests", "600", "--sessions", "150", "--breaks", "80", "--seed", str(seed)], check=True)
+    breaks = json.loads((tmp_path / "trace.breaks.json").read_text())
+    breaks = breaks if isinstance(breaks, list) else breaks["breaks"]
+    engine = Engine(Settings(root=tmp_path, as_of=AS_OF, cache=False))
+    result = engine.check_paths([out])
+    reported = sorted((line, d.code) for d in result.diagnostics for line in [d.span.line, *d.data.get("repeated_on_lines", [])])
+    assert reported == sorted((b["line"], _rule_for(b["kind"])) for b in breaks)

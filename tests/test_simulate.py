@@ -254,3 +254,66 @@ def test_cli_simulate_on_the_labeling_example():
     result = CliRunner().invoke(cli, ["simulate", "--format", "json", str(root / "examples/labeling/stage1_batch.jsonl")], catch_exceptions=False)
     doc = json.loads(result.output)
     assert doc["sets"][0]["requests"] == 40 and doc["sets"][0]["hit_rate"] == 0
+
+
+# -- (5) recorded usage against the simulation ------------------------------------------------
+
+
+def usage(read: int, written: int) -> dict:
+    return {"input_tokens": 5, "cache_read_input_tokens": read, "cache_creation_input_tokens": written, "output_tokens": 9}
+
+
+def marked_system(size: int, n: int) -> dict:
+    return {"system": [{"type": "text", "text": zq(size), "cache_control": cc()}], "messages": [{"role": "user", "content": f"q{n} zq"}]}
+
+
+def test_usage_with_no_cache_activity_below_the_minimum_is_the_silent_minimum_as_simulated(tmp_path):
+    # 600 tokens < sonnet 4.6's 1,024: the simulation writes nothing, and the log agrees.
+    records = [logged(60 * n, marked_system(600, n), usage(0, 0)) for n in range(3)]
+    sim = run(tmp_path, records)
+    assert sim.tokens["read"] == sim.tokens["write_5m"] == 0
+    o = sim.observed
+    assert (o.requests, o.agree, o.lines) == (3, 3, {"silent-minimum": [1, 2, 3]})
+    [finding] = document([sim])["sets"][0]["observed"]["findings"]
+    assert finding["kind"] == "silent-minimum" and finding["as_simulated"] and "below the model's minimum" in finding["meaning"]
+
+
+def test_usage_with_no_cache_activity_where_reads_were_expected_names_the_silent_minimum(tmp_path):
+    # 1,500 tokens: the simulation writes once and reads twice; the provider did nothing at all.
+    records = [logged(60 * n, marked_system(1500, n), usage(0, 0)) for n in range(3)]
+    sim = run(tmp_path, records)
+    assert [r.read_block for r in sim.requests] == [None, 0, 0]
+    o = sim.observed
+    assert (o.requests, o.agree, o.lines) == (3, 0, {"silent-minimum-unexpected": [1, 2, 3]})
+    assert o.simulated == {"read": 3_000, "write": 1_500} and o.observed == {"read": 0, "write": 0}
+    text = o.summary()[0]
+    assert text.startswith("3 requests (lines 1, 2, 3)") and "silent-minimum symptom" in text and "--tokens api" in text
+
+
+def test_usage_that_writes_where_a_read_was_expected_and_reads_from_outside_the_log(tmp_path):
+    records = [
+        logged(0, marked_system(1500, 1), usage(1_500, 0)),  # read: written by a request before the log
+        logged(60, marked_system(1500, 2), usage(0, 1_500)),  # written again: expected a read
+        logged(120, marked_system(1500, 3), usage(1_500, 0)),  # as simulated
+    ]
+    o = run(tmp_path, records).observed
+    assert (o.requests, o.agree, o.lines) == (3, 1, {"read-unexpected": [1], "read-expected": [2]})
+
+
+def test_generated_trace_usage_agrees_with_the_simulation_on_every_request(tmp_path):
+    # gen_trace records usage from its own small cache model (TTL refreshed at every breakpoint,
+    # 20-block lookback): whether each request read or wrote must match ours.
+    import subprocess
+    import sys
+
+    from tests.test_gen_trace import SCRIPT
+
+    out = tmp_path / "trace.jsonl"
+    subprocess.run([sys.executable, str(SCRIPT), str(out), "--requests", "600", "--sessions", "150", "--breaks", "80"], check=True)
+    parsed = read_jsonl(out, "trace.jsonl", REG)
+    from promptlint.tokens import select
+
+    ctx = Context(registry=REG, counter=select.offline_counter(), as_of=dt.date(2026, 11, 22), safety_margin=0.1)
+    sim = simulate(parsed.sets[0], ctx)
+    assert sim.observed is not None and sim.observed.requests == 600
+    assert sim.observed.lines == {} and sim.observed.agree == 600

@@ -82,6 +82,7 @@ def simulation_json(s: Simulation) -> dict:
         },
         "groups": [group_json(g) for g in s.groups],
         "per_request": [request_json(r) for r in s.requests],
+        "observed": s.observed.as_json() if s.observed else None,
     }
 
 
@@ -123,6 +124,15 @@ def write_text(simulations: Sequence[Simulation], out: IO[str]) -> None:
         verdict = f"saves {_usd(saving)}" if saving > 0 else f"costs {_usd(-saving)} more" if saving < 0 else "no difference"
         out.write(f"  input cost: {_usd(with_)} with caching, {_usd(without)} without ({verdict})")
         out.write(f"; {unpriced} request{'s' if unpriced != 1 else ''} without a price\n" if unpriced else "\n")
+        if s.observed:
+            o = s.observed
+            out.write(
+                f"  observed usage ({o.requests} request{'s' if o.requests != 1 else ''} with a breakpoint report it): "
+                f"read {o.observed['read']:,}, written {o.observed['write']:,} tokens; simulated ~{o.simulated['read']:,} and "
+                f"~{o.simulated['write']:,}; {o.agree} as simulated\n"
+            )
+            for sentence in o.summary():
+                out.write(f"    {sentence}\n")
         if s.groups:
             out.write("\n  prefix groups\n")
             head = f"  {'group':<5} {'first':>6} {'bp':>3} {'tokens':>8} {'ttl':>4} {'size':>5} {'writes':>6} {'reads':>6} {'b/even':>6} {'with':>10} {'without':>10}  action\n"

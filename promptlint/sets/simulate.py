@@ -12,7 +12,8 @@ Google Cloud; the registry's ``lookback_positions`` says which):
 - a read: each live breakpoint looks for an entry at its own position and then up to the
   provider's lookback (20 positions, counting the breakpoint; a run of consecutive
   ``tool_use`` or ``tool_result`` blocks is one position where the registry says so); the
-  highest hit wins, and reading refreshes the entry's lifetime;
+  highest hit wins, and reading refreshes the entry's lifetime, as it does the live
+  entries of the request's breakpoints inside the read prefix (each breakpoint is looked up);
 - writes: every live breakpoint after the hit writes an entry with its own TTL; the
   tokens are billed as the docs say (reads up to the hit, 1h writes up to the last 1h
   breakpoint, 5m writes up to the last breakpoint, the rest uncached);
@@ -38,6 +39,8 @@ from ..checks.analysis import Analysis, Context, can_carry
 from ..registry import Prices
 from ..request import Block, ContentKind, Request, RequestSet, Section, Span
 from ..tokens.verdict import Verdict
+from . import observed
+from .observed import Observed
 
 # Not a provider fact: how far apart requests without timestamps are assumed to start.
 ASSUMED_GAP_SECONDS = 1.0
@@ -122,6 +125,7 @@ class Simulation:
     # block: the set rules compare requests with it. Not part of the report.
     chains: dict[int, list[bytes]] = field(default_factory=dict, repr=False)
     end_time: float = 0.0  # the last request's start time
+    observed: Observed | None = None  # the log's recorded usage against the simulation
 
     @property
     def simulated(self) -> list[RequestOutcome]:
@@ -353,6 +357,13 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
         if hit is not None:
             j, number = hit
             entries[chain[j]].touched = now
+            # Each breakpoint looks its own prefix up: one inside the read prefix finds its
+            # entry too, and that lookup refreshes it (a shared system prompt stays alive
+            # while conversations read their own longer entries).
+            for k, _, _ in live:
+                inner = entries.get(chain[a.marked[k].index])
+                if a.marked[k].index < j and inner is not None and inner.written < now and now - inner.touched <= inner.lifetime:
+                    inner.touched = now
             done = tokens(j)
             out.read_breakpoint, out.read_block = number, j
             group = groups[chain[j]]
@@ -391,6 +402,7 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
 
     result = Simulation(members.path, members.kind, [o for o in outcomes if o is not None], list(groups.values()), assumption, sorted(notes), chains)
     result.end_time = max(times, default=0.0)
+    result.observed = observed.compare(result.requests, members.usage)
     readers = {i for g in result.groups for i in g.readers}
     for group in result.groups:
         _advise(group, members, ctx, chains, shared, readers, analyses)
