@@ -94,7 +94,7 @@ def _ttl_seen(group: Group, view: SetView) -> bool:
     if not view.timed:
         return True  # a batch: its requests run within the batch's own window
     lifetime = ttl_seconds(group.ttl or "") or 0.0
-    return all(w + lifetime <= view.simulation.end_time for w in group.written_at)
+    return group.last_write is not None and group.last_write + lifetime <= view.simulation.end_time
 
 
 def _measured(group: Group) -> bool:
@@ -128,7 +128,7 @@ def write_never_read(view: SetView) -> Iterator[Finding]:
     for group in view.simulation.groups:
         if not _measured(group) or group.reads or group.covered or not _ttl_seen(group, view):
             continue
-        if explained.issuperset(group.writers):
+        if len(group.writers) == group.writes and explained.issuperset(group.writers):
             continue
         wasted = group.cost_with - group.cost_without
         price = f": {_money(wasted)} of write premium at {group.model}'s prices" if group.prices else " (no price for the model)"

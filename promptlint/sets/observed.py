@@ -21,6 +21,7 @@ _READ_FIELDS = ("cache_read_input_tokens", "cacheReadInputTokens", "prompt_cache
 _WRITE_FIELDS = ("cache_creation_input_tokens", "cacheWriteInputTokens")
 _DETAIL_FIELDS = ("prompt_tokens_details", "input_tokens_details")  # OpenAI: cached_tokens inside
 SHOWN_LINES = 10
+LINES_KEPT = 1_000  # a streamed log's memory must not grow with its findings
 
 _MEANING = {
     "silent-minimum": (
@@ -57,7 +58,8 @@ class Observed:
     agree: int = 0  # of those, the ones whose usage is what the simulation says
     observed: dict[str, int] = field(default_factory=lambda: {"read": 0, "write": 0})
     simulated: dict[str, int] = field(default_factory=lambda: {"read": 0, "write": 0})
-    lines: dict[str, list[int]] = field(default_factory=dict)  # what was noticed (a _MEANING key) -> request lines
+    lines: dict[str, list[int]] = field(default_factory=dict)  # what was noticed (a _MEANING key) -> the first request lines
+    counts: dict[str, int] = field(default_factory=dict)  # ... and how many requests
 
     def as_json(self) -> dict:
         return {
@@ -68,7 +70,7 @@ class Observed:
                 {
                     "kind": kind,
                     "as_simulated": kind == "silent-minimum",
-                    "requests": len(lines),
+                    "requests": self.counts[kind],
                     "lines": lines[:SHOWN_LINES],
                     "meaning": _MEANING[kind],
                 }
@@ -80,9 +82,34 @@ class Observed:
         """Plain sentences, one per kind of finding."""
         out = []
         for kind, lines in self.lines.items():
-            shown = ", ".join(map(str, lines[:SHOWN_LINES])) + (", …" if len(lines) > SHOWN_LINES else "")
-            out.append(f"{len(lines)} request{'s' if len(lines) != 1 else ''} (line{'s' if len(lines) != 1 else ''} {shown}): {_MEANING[kind]}")
+            shown = ", ".join(map(str, lines[:SHOWN_LINES])) + (", …" if self.counts[kind] > SHOWN_LINES else "")
+            n = self.counts[kind]
+            out.append(f"{n} request{'s' if n != 1 else ''} (line{'s' if n != 1 else ''} {shown}): {_MEANING[kind]}")
         return out
+
+    def add(self, outcome: RequestOutcome, usage: Mapping[str, object] | None) -> None:
+        """One request's simulated outcome against its recorded usage, if it has both."""
+        if not outcome.simulated or not outcome.groups or not isinstance(usage, Mapping):
+            return  # nothing simulated, or no breakpoint to compare
+        seen = cache_usage(usage)
+        if seen is None:
+            return
+        read, written = seen
+        sim_read = outcome.tokens["read"]
+        sim_written = outcome.tokens["write_5m"] + outcome.tokens["write_1h"]
+        self.requests += 1
+        self.observed["read"] += read
+        self.observed["write"] += written
+        self.simulated["read"] += sim_read
+        self.simulated["write"] += sim_written
+        kind = _finding(read, written, sim_read, sim_written)
+        if kind is None or kind == "silent-minimum":
+            self.agree += 1
+        if kind is not None:
+            lines = self.lines.setdefault(kind, [])
+            if len(lines) < LINES_KEPT:
+                lines.append(outcome.line)
+            self.counts[kind] = self.counts.get(kind, 0) + 1
 
 
 def cache_usage(usage: Mapping[str, object]) -> tuple[int, int] | None:
@@ -106,29 +133,6 @@ def _first_int(mapping: Mapping[str, object], names: tuple[str, ...]) -> int | N
     return None
 
 
-def compare(outcomes: list[RequestOutcome], usages: list[Mapping[str, object] | None]) -> Observed | None:
-    """The comparison over the requests that have both a simulation and recorded cache usage."""
-    result = Observed()
-    for outcome, usage in zip(outcomes, usages):
-        if not outcome.simulated or not outcome.groups or not isinstance(usage, Mapping):
-            continue  # nothing simulated, or no breakpoint to compare
-        seen = cache_usage(usage)
-        if seen is None:
-            continue
-        read, written = seen
-        sim_read = outcome.tokens["read"]
-        sim_written = outcome.tokens["write_5m"] + outcome.tokens["write_1h"]
-        result.requests += 1
-        result.observed["read"] += read
-        result.observed["write"] += written
-        result.simulated["read"] += sim_read
-        result.simulated["write"] += sim_written
-        kind = _finding(read, written, sim_read, sim_written)
-        if kind is None or kind == "silent-minimum":
-            result.agree += 1
-        if kind is not None:
-            result.lines.setdefault(kind, []).append(outcome.line)
-    return result if result.requests else None
 
 
 def _finding(read: int, written: int, sim_read: int, sim_written: int) -> str | None:

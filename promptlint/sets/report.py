@@ -14,6 +14,7 @@ JSON_VERSION = 1
 ESTIMATES = "token counts are offline point estimates (promptlint tokens shows their bands); costs are input-side only, at the registry's first-party list prices"
 # Text output lists at most this many requests; JSON lists every one.
 TEXT_REQUESTS = 30
+TEXT_GROUPS = 40
 
 
 def _round(value: float | None) -> float | None:
@@ -66,8 +67,8 @@ def simulation_json(s: Simulation) -> dict:
     return {
         "path": s.path,
         "kind": s.kind,
-        "requests": len(s.requests),
-        "simulated": len(s.simulated),
+        "requests": s.count,
+        "simulated": s.simulated_count,
         "assumption": s.assumption,
         "notes": s.notes,
         "hit_rate": _round(s.hit_rate),
@@ -82,12 +83,21 @@ def simulation_json(s: Simulation) -> dict:
         },
         "groups": [group_json(g) for g in s.groups],
         "per_request": [request_json(r) for r in s.requests],
+        "per_request_omitted": s.count - len(s.requests),  # a streamed log lists only its first requests
         "observed": s.observed.as_json() if s.observed else None,
     }
 
 
 def document(simulations: Sequence[Simulation]) -> dict:
     return {"version": JSON_VERSION, "estimates": ESTIMATES, "sets": [simulation_json(s) for s in simulations]}
+
+
+def _shown(groups: Sequence[Group]) -> list[Group]:
+    """The groups the text lists: all of a few, else the costliest, in their order."""
+    if len(groups) <= TEXT_GROUPS:
+        return list(groups)
+    costliest = set(map(id, sorted(groups, key=lambda g: g.cost_with, reverse=True)[:TEXT_GROUPS]))
+    return [g for g in groups if id(g) in costliest]
 
 
 def _pct(value: float | None) -> str:
@@ -110,7 +120,7 @@ def write_text(simulations: Sequence[Simulation], out: IO[str]) -> None:
             out.write("\n")
         with_, without, unpriced = s.cost()
         tokens = s.tokens
-        out.write(f"{s.path}: {s.kind}, {len(s.requests)} request{'s' if len(s.requests) != 1 else ''} ({len(s.simulated)} simulated)\n")
+        out.write(f"{s.path}: {s.kind}, {s.count} request{'s' if s.count != 1 else ''} ({s.simulated_count} simulated)\n")
         discounts = sorted({r.batch_discount for r in s.requests if r.batch_discount})
         if discounts:
             out.write("  batch: " + ", ".join(f"{d:.0%}" for d in discounts) + " discount applied to input prices\n")
@@ -137,14 +147,16 @@ def write_text(simulations: Sequence[Simulation], out: IO[str]) -> None:
             out.write("\n  prefix groups\n")
             head = f"  {'group':<5} {'first':>6} {'bp':>3} {'tokens':>8} {'ttl':>4} {'size':>5} {'writes':>6} {'reads':>6} {'b/even':>6} {'with':>10} {'without':>10}  action\n"
             out.write(head)
-            for g in s.groups:
+            for g in _shown(s.groups):
                 even = f"{g.break_even_reads:.2f}" if g.break_even_reads is not None else "-"
                 out.write(
                     f"  {g.id:<5} {g.line:>6} {g.breakpoint:>3} {g.tokens:>8,} {g.ttl or '-':>4} {g.size:>5} {g.writes:>6} {g.reads:>6} "
                     f"{even:>6} {_usd(g.cost_with):>10} {_usd(g.cost_without):>10}  {g.action}\n"
                 )
+            if len(s.groups) > TEXT_GROUPS:
+                out.write(f"  … {len(s.groups) - TEXT_GROUPS:,} more groups, each costing less (--format json lists every group)\n")
             out.write("\n")
-            for g in s.groups:
+            for g in _shown(s.groups):
                 out.write(f"  {g.id}: {g.advice}\n")
         out.write("\n  requests\n")
         out.write(f"  {'line':>6} {'time':>9} {'wrote':>11} {'read':>10} {'read tok':>9} {'write tok':>9} {'uncached':>9}\n")
@@ -153,6 +165,7 @@ def write_text(simulations: Sequence[Simulation], out: IO[str]) -> None:
             read = f"{r.read_group}@{r.read_block}" if r.read_block is not None else ("-" if r.simulated else "n/sim")
             writes = r.tokens["write_5m"] + r.tokens["write_1h"]
             out.write(f"  {r.line:>6} {_when(r, s):>9} {wrote:>11} {read:>10} {r.tokens['read']:>9,} {writes:>9,} {r.tokens['uncached']:>9,}\n")
-        if len(s.requests) > TEXT_REQUESTS:
-            out.write(f"  … {len(s.requests) - TEXT_REQUESTS} more (--format json lists every request)\n")
+        if s.count > TEXT_REQUESTS:
+            listed = "every request" if len(s.requests) == s.count else f"the first {len(s.requests):,}"
+            out.write(f"  … {s.count - TEXT_REQUESTS:,} more (--format json lists {listed})\n")
     out.write(f"\n{ESTIMATES}.\n")

@@ -57,7 +57,23 @@ def ttl_seconds(ttl: str) -> float | None:
     return float(int(match.group(1)) * _UNITS[match.group(2)]) if match else None
 
 
-@dataclass
+@dataclass(slots=True)
+class _Option:
+    """What one caching choice (no marker, or a TTL) would have cost a group, use by use."""
+
+    write: float  # price per token of the first use (a write; the input price for "off")
+    read: float
+    lifetime: float  # seconds an entry lives after its last use (0: never read)
+    cost: float = 0.0  # in price units per token
+    last: float | None = None
+
+    def use(self, t: float) -> None:
+        fresh = self.last is not None and self.last < t and t - self.last <= self.lifetime
+        self.cost += self.read if fresh else self.write
+        self.last = t  # a write starts a lifetime, a read refreshes it
+
+
+@dataclass(slots=True)
 class Group:
     """Requests whose breakpoint closes the same prefix (one cache entry)."""
 
@@ -77,24 +93,30 @@ class Group:
     minimum: int | None
     prices: Prices | None
     discount: float
+    first_request: int = 0
+    options: dict[str, _Option] = field(default_factory=dict)  # "off", "5m", "1h": what each would cost
     size: int = 0
+    uses: int = 0  # requests that used the entry: its own, and those whose lookback found it
     writes: int = 0
     reads: int = 0
     covered: int = 0  # uses served inside a longer entry this request read
     cost_with: float = 0.0
     cost_without: float = 0.0
-    uses: list[float] = field(default_factory=list)
-    readers: list[int] = field(default_factory=list)  # requests (by number) that read this entry
-    written_at: list[float] = field(default_factory=list)  # when each write happened
-    writers: list[int] = field(default_factory=list)  # requests (by number) that wrote it
-    first_request: int = 0
+    first_read: bool = False  # whether its first request read the cache
+    last_write: float | None = None
+    writers: list[int] = field(default_factory=list)  # requests (by number) that wrote it, the first WRITERS_KEPT
     break_even_reads: float | None = None
     newest_turn: bool = False  # a conversation's last turn, written for a next turn not in the set
     action: str = ""
     advice: str = ""
 
+    def use(self, t: float) -> None:
+        self.uses += 1
+        for option in self.options.values():
+            option.use(t)
 
-@dataclass
+
+@dataclass(slots=True)
 class RequestOutcome:
     path: str
     line: int
@@ -117,55 +139,49 @@ class RequestOutcome:
 class Simulation:
     path: str
     kind: str
-    requests: list[RequestOutcome]
+    requests: list[RequestOutcome]  # each request's outcome, in file order (the first KEPT of a stream)
     groups: list[Group]
     assumption: str | None
     notes: list[str]
+    count: int = 0  # requests in the set
+    simulated_count: int = 0
+    hits: int = 0  # simulated requests that read an entry
+    tokens: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TOKEN_CLASSES, 0))
+    simulated_tokens: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TOKEN_CLASSES, 0))
+    cost_with: float = 0.0
+    cost_without: float = 0.0
+    unpriced: int = 0
     # The prefix identity of each simulated request (by its index in the set), block by
-    # block: the set rules compare requests with it. Not part of the report.
+    # block, when asked for: the set rules compare requests with it. Not part of the report.
     chains: dict[int, list[bytes]] = field(default_factory=dict, repr=False)
     end_time: float = 0.0  # the last request's start time
     observed: Observed | None = None  # the log's recorded usage against the simulation
 
     @property
-    def simulated(self) -> list[RequestOutcome]:
-        return [r for r in self.requests if r.simulated]
-
-    @property
-    def tokens(self) -> dict[str, int]:
-        out = dict.fromkeys(TOKEN_CLASSES, 0)
-        for r in self.requests:
-            for k, v in r.tokens.items():
-                out[k] += v
-        return out
-
-    @property
     def hit_rate(self) -> float | None:
         """Share of the simulated requests that read an entry."""
-        sim = self.simulated
-        return sum(1 for r in sim if r.read_block is not None) / len(sim) if sim else None
+        return self.hits / self.simulated_count if self.simulated_count else None
 
     @property
     def token_hit_rate(self) -> float | None:
         """Share of the simulated requests' input tokens that were read from the cache."""
-        total = sum(sum(r.tokens.values()) for r in self.simulated)
-        return sum(r.tokens["read"] for r in self.simulated) / total if total else None
+        total = sum(self.simulated_tokens.values())
+        return self.simulated_tokens["read"] / total if total else None
 
     def cost(self) -> tuple[float, float, int]:
         """(with caching, without caching, requests that have no price)."""
-        priced = [r for r in self.requests if r.cost_with is not None]
-        return (
-            sum(r.cost_with for r in priced),  # type: ignore[misc]
-            sum(r.cost_without for r in priced),  # type: ignore[misc]
-            len(self.requests) - len(priced),
-        )
+        return self.cost_with, self.cost_without, self.unpriced
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     written: float
     touched: float
     lifetime: float
+
+    def alive(self, now: float) -> bool:
+        """Readable by a request starting at ``now``: written before it started, not expired."""
+        return self.written < now and now - self.touched <= self.lifetime
 
 
 def _hash(data: bytes) -> bytes:
@@ -229,66 +245,125 @@ def positions(blocks: list[Block], runs_as_one: bool) -> list[int]:
 
 
 def start_times(members: RequestSet) -> tuple[list[float], str | None]:
-    n = len(members.requests)
-    stamps = list(members.timestamps) + [None] * (n - len(members.timestamps))
-    missing = sum(1 for t in stamps if t is None)
-    if not missing:
-        return [float(t) for t in stamps], None  # type: ignore[arg-type]
-    out: list[float] = []
-    last: float | None = None
-    for t in stamps:
-        t = (last + ASSUMED_GAP_SECONDS if last is not None else 0.0) if t is None else t
-        out.append(t)
-        last = t
-    if missing == n:
-        said = f"no timestamps: the requests are assumed to start in file order, {ASSUMED_GAP_SECONDS:g} s apart, each after the one before has started responding"
-        if members.kind == "batch":
-            said += "; the Batch API really runs them concurrently and in any order, so its hits are best-effort and can be fewer"
-    else:
-        said = f"{missing} of {n} records have no timestamp: each is assumed to start {ASSUMED_GAP_SECONDS:g} s after the record before it"
-    return out, said
+    """When each request starts: its timestamp, or (without one) a second after the one before."""
+    clock = Clock(members.kind)
+    times = [clock.at(members.timestamps[i] if i < len(members.timestamps) else None) for i in range(len(members.requests))]
+    return times, clock.assumption()
+
+
+class Clock:
+    """Start times for a stream of records, some of which may lack a timestamp."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.count = self.missing = self.backwards = 0
+        self.last: float | None = None
+
+    def at(self, stamp: float | None) -> float:
+        self.count += 1
+        if stamp is None:
+            self.missing += 1
+            stamp = self.last + ASSUMED_GAP_SECONDS if self.last is not None else 0.0
+        elif self.last is not None and stamp < self.last:
+            self.backwards += 1
+        self.last = stamp
+        return stamp
+
+    def assumption(self) -> str | None:
+        if not self.missing:
+            return None
+        if self.missing == self.count:
+            said = f"no timestamps: the requests are assumed to start in file order, {ASSUMED_GAP_SECONDS:g} s apart, each after the one before has started responding"
+            if self.kind == "batch":
+                said += "; the Batch API really runs them concurrently and in any order, so its hits are best-effort and can be fewer"
+            return said
+        return f"{self.missing} of {self.count} records have no timestamp: each is assumed to start {ASSUMED_GAP_SECONDS:g} s after the record before it"
 
 
 def _price(prices: Prices, cls: str) -> float | None:
     return {"read": prices.read, "uncached": prices.input, "write_5m": prices.write_5m, "write_1h": prices.write_1h}.get(cls)
 
 
+# Bounds that keep a streamed log's memory independent of its length.
+WRITERS_KEPT = 32
+SHARED_KEPT = 1_000_000  # distinct prefixes counted for "move the breakpoint" advice
+PRUNE_EVERY = 1_000  # requests between sweeps of expired entries
+
+
 def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None = None) -> Simulation:
-    """Run every request of ``members`` through a model of the provider's cache.
+    """Run every request of ``members`` through a model of the provider's cache, in time order.
 
     ``analyses``, one per request when the caller has them already, saves analysing twice.
+    The set rules need each request's prefix identity, so the simulation keeps it.
     """
     times, assumption = start_times(members)
     order = sorted(range(len(members.requests)), key=lambda i: times[i])  # stable: file order on ties
-    entries: dict[bytes, _Entry] = {}
-    groups: dict[bytes, Group] = {}
-    shared: Counter[bytes] = Counter()
-    chains: dict[int, list[bytes]] = {}
-    outcomes: list[RequestOutcome | None] = [None] * len(members.requests)
-    notes: set[str] = set()
 
+    def fetch(i: int) -> Analysis:
+        return analyses[i] if analyses is not None else Analysis(members.requests[i], ctx)
+
+    sim = Simulator(members.path, members.kind, ctx, fetch, keep_chains=True)
+    usages = members.usage
     for i in order:
-        request, now = members.requests[i], times[i]
-        a = analyses[i] if analyses is not None else Analysis(request, ctx)
+        sim.feed(i, fetch(i), times[i], usages[i] if i < len(usages) else None)
+    result = sim.finish(assumption)
+    by_index: list[RequestOutcome] = [None] * len(order)  # type: ignore[list-item]
+    for fed, i in enumerate(order):  # fed in time order; reported in file order
+        by_index[i] = result.requests[fed]
+    result.requests = by_index
+    return result
+
+
+class Simulator:
+    """The cache model, fed one request at a time in the order they were sent.
+
+    Memory grows with the prefix groups, not with the requests: what is kept per request
+    is its outcome (the first ``keep`` of them) and, when ``keep_chains``, its prefix identity.
+    ``fetch(i)`` gives request ``i``'s analysis again, for the advice on a group at the end.
+    """
+
+    def __init__(self, path: str, kind: str, ctx: Context, fetch, keep_chains: bool = False, keep: int | None = None) -> None:
+        self.path, self.kind, self.ctx, self.fetch = path, kind, ctx, fetch
+        self.keep_chains, self.keep = keep_chains, keep
+        self.entries: dict[bytes, _Entry] = {}
+        self.groups: dict[bytes, Group] = {}
+        self.shared: Counter[bytes] = Counter()
+        self.result = Simulation(path, kind, [], [], None, [])
+        self.notes: set[str] = set()
+        self.observed = Observed()
+
+    def feed(self, i: int, a: Analysis, now: float, usage=None) -> RequestOutcome:
+        request, result, entries, groups = a.request, self.result, self.entries, self.groups
         model = a.sizing_model
         out = RequestOutcome(request.span.path, request.span.line, model.id if model else request.model, now, simulated=False)
-        outcomes[i] = out
+        result.count += 1
+        result.end_time = max(result.end_time, now)
+        if self.keep is None or len(result.requests) < self.keep:
+            result.requests.append(out)
+        if result.count % PRUNE_EVERY == 0:
+            self._prune(now)
         facts = a.facts
         out.batch_discount = (facts.batch_discount or 0.0) if request.in_batch else 0.0
         if request.in_batch and not facts.batch_discount:
-            notes.add(f"no batch discount is recorded for {a.platform}: batch requests are priced at the on-demand rate")
+            self.notes.add(f"no batch discount is recorded for {a.platform}: batch requests are priced at the on-demand rate")
         total = a.prefix_estimate(len(request.blocks) - 1).point if request.blocks else 0
         why = _not_simulated(a)
         if why:
             out.notes.append(why)
-            notes.add(why)
+            self.notes.add(why)
             out.tokens["uncached"] = total
-            _price_request(out, model.prices if model else None)
-            continue
+            self._settle(out, model.prices if model else None, usage)
+            return out
         out.simulated = True
         chain = prefix_chain(request, i, model.id if model else request.model)
-        chains[i] = chain
-        shared.update(set(chain))
+        if self.keep_chains:
+            result.chains[i] = chain
+        if len(self.shared) < SHARED_KEPT:
+            self.shared.update(set(chain))
+        else:
+            for digest in set(chain):
+                if digest in self.shared:
+                    self.shared[digest] += 1
         pos = positions(request.blocks, facts.lookback_tool_runs_as_one)
         window = facts.lookback_positions or 1
 
@@ -296,6 +371,7 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
             return a.prefix_estimate(end).point
 
         live: list[tuple[int, str, Group]] = []  # (marked index into a.marked, ttl, group)
+        created: list[Group] = []
         previous_end = -1
         seen_ends: set[int] = set()
         for k, m in enumerate(a.marked):
@@ -326,10 +402,12 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
                     prices=model.prices if model else None,
                     discount=out.batch_discount,
                     first_request=i,
+                    options=_options(model.prices if model else None, facts.ttls),
                 )
                 groups[chain[m.index]] = group
+                created.append(group)
             group.size += 1
-            group.uses.append(now)
+            group.use(now)
             out.groups.append(group.id)
             previous_end = m.index
             if verdict is Verdict.BELOW:
@@ -347,10 +425,12 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
                 if pos[m.index] - pos[j] >= window:
                     break
                 entry = entries.get(chain[j])
-                if entry is not None and entry.written < now and now - entry.touched <= entry.lifetime:
+                if entry is not None and entry.alive(now):
                     if hit is None or j > hit[0]:
                         hit = (j, m.number)
                     break
+        for group in created:
+            group.first_read = hit is not None
         prices = model.prices if model else None
         factor = (1.0 - out.batch_discount) / 1_000_000
         done = 0
@@ -362,16 +442,15 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
             # while conversations read their own longer entries).
             for k, _, _ in live:
                 inner = entries.get(chain[a.marked[k].index])
-                if a.marked[k].index < j and inner is not None and inner.written < now and now - inner.touched <= inner.lifetime:
+                if a.marked[k].index < j and inner is not None and inner.alive(now):
                     inner.touched = now
             done = tokens(j)
             out.read_breakpoint, out.read_block = number, j
             group = groups[chain[j]]
             out.read_group = group.id
             group.reads += 1
-            group.readers.append(i)
             if group.id not in out.groups:  # found by the lookback: a use of that entry too
-                group.uses.append(now)
+                group.use(now)
             for k, _, own in live:
                 if own is not group and a.marked[k].index < j:
                     own.covered += 1
@@ -392,21 +471,57 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
             out.tokens[cls] += added
             out.wrote.append(m.number)
             group.writes += 1
-            group.written_at.append(now)
-            group.writers.append(i)
+            group.last_write = now
+            if len(group.writers) < WRITERS_KEPT:
+                group.writers.append(i)
             if prices:
                 group.cost_with += added * (_price(prices, cls) or prices.input) * factor
                 group.cost_without += added * prices.input * factor
         out.tokens["uncached"] = max(0, total - done)
-        _price_request(out, prices)
+        result.simulated_count += 1
+        result.hits += hit is not None
+        for cls, n in out.tokens.items():
+            result.simulated_tokens[cls] += n
+        self._settle(out, prices, usage)
+        return out
 
-    result = Simulation(members.path, members.kind, [o for o in outcomes if o is not None], list(groups.values()), assumption, sorted(notes), chains)
-    result.end_time = max(times, default=0.0)
-    result.observed = observed.compare(result.requests, members.usage)
-    readers = {i for g in result.groups for i in g.readers}
-    for group in result.groups:
-        _advise(group, members, ctx, chains, shared, readers, analyses)
-    return result
+    def _settle(self, out: RequestOutcome, prices: Prices | None, usage) -> None:
+        """Price the request and add it to the set's totals."""
+        _price_request(out, prices)
+        result = self.result
+        for cls, n in out.tokens.items():
+            result.tokens[cls] += n
+        if out.cost_with is None:
+            result.unpriced += 1
+        else:
+            result.cost_with += out.cost_with
+            result.cost_without += out.cost_without or 0.0
+        self.observed.add(out, usage)
+
+    def _prune(self, now: float) -> None:
+        # Records may be slightly out of time order: keep an hour's slack.
+        self.entries = {k: e for k, e in self.entries.items() if now - e.touched <= e.lifetime + 3600}
+
+    def finish(self, assumption: str | None) -> Simulation:
+        result = self.result
+        result.groups = list(self.groups.values())
+        result.assumption = assumption
+        result.notes = sorted(self.notes)
+        result.observed = self.observed if self.observed.requests else None
+        for group in result.groups:
+            _advise(group, self)
+        return result
+
+
+def _options(prices: Prices | None, ttls) -> dict[str, _Option]:
+    if prices is None:
+        return {}
+    out = {"off": _Option(prices.input, prices.input, 0.0)}
+    for ttl in ttls:
+        price, lifetime = {"5m": prices.write_5m, "1h": prices.write_1h}.get(ttl), ttl_seconds(ttl)
+        if price is not None and lifetime is not None:
+            out[ttl] = _Option(price, prices.read, lifetime)
+    return out
 
 
 def _not_simulated(a: Analysis) -> str | None:
@@ -429,22 +544,11 @@ def _price_request(out: RequestOutcome, prices: Prices | None) -> None:
     out.cost_without = sum(out.tokens.values()) * prices.input * factor
 
 
-def policy_cost(uses: list[float], tokens: int, write: float, read: float, lifetime: float) -> float:
-    """Cost of one entry of ``tokens`` used at ``uses`` (sorted) with one TTL, in price units."""
-    cost, last = 0.0, None
-    for t in uses:
-        cost += tokens * (read if last is not None and last < t and t - last <= lifetime else write)
-        last = t  # a write starts a lifetime, a read refreshes it
-    return cost
-
-
-def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, readers: set[int], analyses: list[Analysis] | None) -> None:
+def _advise(group: Group, sim: Simulator) -> None:
     prices = group.prices
     about = f"~{group.tokens:,} tokens"
     # The request read the cache and wrote its newest message for a next turn the set does not show.
-    group.newest_turn = (
-        group.reads == 0 and len(group.uses) == 1 and group.section == Section.MESSAGES.value and group.first_request in readers
-    )
+    group.newest_turn = group.reads == 0 and group.uses == 1 and group.section == Section.MESSAGES.value and group.first_read
     if group.status == "below-minimum":
         group.action = "drop-marker"
         group.advice = (
@@ -458,13 +562,7 @@ def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, rea
     write = {"5m": prices.write_5m, "1h": prices.write_1h}.get(group.ttl or "", prices.write_5m)
     saved = prices.input - prices.read
     group.break_even_reads = (write - prices.input) / saved if saved > 0 else None
-    uses = sorted(group.uses)
-    options = {"off": len(uses) * group.own_tokens * prices.input}
-    a = analyses[group.first_request] if analyses is not None else Analysis(members.requests[group.first_request], ctx)
-    for ttl in a.facts.ttls:
-        price, lifetime = {"5m": prices.write_5m, "1h": prices.write_1h}.get(ttl), ttl_seconds(ttl)
-        if price is not None and lifetime is not None:
-            options[ttl] = policy_cost(uses, group.own_tokens, price, prices.read, lifetime)
+    options = {name: option.cost * group.own_tokens for name, option in group.options.items()}
     current = group.ttl or "5m"
     best = min(options, key=lambda k: (round(options[k], 9), k != current, k != "off"))
     money = lambda v: f"${v * (1 - group.discount) / 1_000_000:,.4f}"  # noqa: E731
@@ -474,11 +572,11 @@ def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, rea
             "the newest turn of a conversation: written for a next turn the set does not show (the request itself read "
             "the cache); keep the marker if the conversation goes on"
         )
-    elif best == "off" or (group.reads == 0 and len(uses) == 1):
-        moved = _move_target(group, a, chains, shared)
+    elif best == "off" or (group.reads == 0 and group.uses == 1):
+        moved = _move_target(group, sim)
         if moved:
             group.action, group.advice = "move-breakpoint", moved
-        elif len(uses) == 1:
+        elif group.uses == 1:
             group.action = "drop-marker"
             group.advice = f"used by one request: the {current} write ({money(options.get(current, 0))}) is never read; drop the marker"
         else:
@@ -487,7 +585,7 @@ def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, rea
                 f"caching cannot pay here: {group.size} uses, {group.reads} read{'s' if group.reads != 1 else ''}; "
                 f"without a marker this part costs {money(options['off'])}, with {current} {money(options.get(current, 0))}; leave it off"
             )
-    elif best == current or (members.kind == "batch" and current == "1h" and options.get("1h", float("inf")) < options["off"]):
+    elif best == current or (sim.kind == "batch" and current == "1h" and options.get("1h", float("inf")) < options["off"]):
         # In a batch the requests run concurrently and in any order, over up to hours: the docs suggest 1h there.
         group.action = f"keep-{current}"
         inside = f" (and {group.covered} inside a longer cached prefix)" if group.covered else ""
@@ -501,11 +599,14 @@ def _advise(group: Group, members: RequestSet, ctx: Context, chains, shared, rea
         group.advice = f"use {best}: {why}; it would cost {money(options[best])} instead of {money(options[current])}"
 
 
-def _move_target(group: Group, a: Analysis, chains, shared) -> str | None:
+def _move_target(group: Group, sim: Simulator) -> str | None:
     """Advice to move a breakpoint no other request shares back to the last block others do."""
-    chain = chains.get(group.first_request)
-    if chain is None:
+    a = sim.fetch(group.first_request)
+    if a is None:
         return None
+    model = a.sizing_model
+    chain = sim.result.chains.get(group.first_request) or prefix_chain(a.request, group.first_request, model.id if model else a.request.model)
+    shared = sim.shared
     marked_ends = {m.index for m in a.marked}
     for j in range(group.block - 1, -1, -1):
         if shared[chain[j]] < 2 or not can_carry(a.request.blocks[j]):
