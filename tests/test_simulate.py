@@ -317,3 +317,73 @@ def test_generated_trace_usage_agrees_with_the_simulation_on_every_request(tmp_p
     sim = simulate(parsed.sets[0], ctx)
     assert sim.observed is not None and sim.observed.requests == 600
     assert sim.observed.lines == {} and sim.observed.agree == 600
+
+
+def test_a_streamed_log_simulates_exactly_as_one_read_whole(tmp_path):
+    import subprocess
+    import sys
+
+    from promptlint.sets.stream import simulate_jsonl
+    from promptlint.tokens import select
+    from tests.test_gen_trace import SCRIPT
+
+    out = tmp_path / "trace.jsonl"
+    subprocess.run([sys.executable, str(SCRIPT), str(out), "--requests", "400", "--sessions", "100", "--breaks", "40"], check=True)
+    with out.open("ab") as f:  # a broken line is reported and the rest still read
+        f.write(b'{"timestamp": "2026-11-21T09:00:00Z", "request": {\n')
+    ctx = Context(registry=REG, counter=select.offline_counter(), as_of=dt.date(2026, 11, 22), safety_margin=0.1)
+    whole = simulate(read_jsonl(out, "trace.jsonl", REG).sets[0], ctx)
+    streamed, errors, count = simulate_jsonl(out, "trace.jsonl", ctx)
+    assert count == 1 and errors[0].span.line == 401
+    assert document([streamed]) == document([whole])
+    # Only the outcomes listed one by one are capped; the totals still count every request.
+    capped, _, _ = simulate_jsonl(out, "trace.jsonl", ctx, keep=50)
+    doc, full = document([capped])["sets"][0], document([whole])["sets"][0]
+    assert len(doc["per_request"]) == 50 and doc["per_request_omitted"] == 350
+    assert {k: v for k, v in doc.items() if not k.startswith("per_request")} == {k: v for k, v in full.items() if not k.startswith("per_request")}
+
+
+def test_a_streamed_log_needs_no_more_memory_for_more_requests_over_the_same_prefixes(tmp_path):
+    # The memory a log needs grows with its prefix groups, not with its requests: 4x the
+    # requests over the same three prompts must not hold noticeably more once simulated.
+    import tracemalloc
+
+    from promptlint.sets.stream import simulate_jsonl
+
+    ctx = Context(registry=REG, counter=ZqCounter(), as_of=dt.date(2026, 11, 22), safety_margin=0.1)
+
+    def held(n: int, keep: int | None) -> int:
+        path = tmp_path / f"log{n}.jsonl"
+        with path.open("w", encoding="utf-8") as f:
+            for k in range(n):
+                body = marked_system(1500 + 100 * (k % 3), 0)  # three prompts, each with the same question
+                f.write(json.dumps(logged(10 * k, body, usage(0, 0))) + "\n")
+        tracemalloc.start()
+        try:
+            sim, _, _ = simulate_jsonl(path, path.name, ctx, keep=keep)
+            used = tracemalloc.get_traced_memory()[0]  # what the finished simulation holds
+        finally:
+            tracemalloc.stop()
+        assert sim is not None and len(sim.groups) == 3 and sim.count == n
+        return used
+
+    held(50, 100)  # first use: the registry and the schemas are loaded once
+    small, large = held(100, 100), held(400, 100)
+    assert large - small < 32 * 1024, (small, large)  # 300 more requests: only their line offsets
+    # The check can see growth: keeping every outcome holds far more.
+    assert held(400, None) - held(100, None) > 8 * (large - small) + 64 * 1024
+
+
+def test_json_written_group_by_group_is_the_document(tmp_path):
+    import io
+
+    from promptlint.sets.report import write_json
+
+    sim = run(tmp_path, [stage2(f"p{n}", s, n) for s, n in [("A", 1), ("A", 2), ("B", 3)]])
+    out = io.StringIO()
+    write_json([sim, sim], out)
+    assert json.loads(out.getvalue()) == document([sim, sim])
+    # The document for a page keeps the costliest groups only, and says how many it left out.
+    doc = document([sim], max_groups=1)["sets"][0]
+    assert len(doc["groups"]) == 1 and doc["groups_omitted"] == len(sim.groups) - 1
+    assert doc["groups"][0]["id"] == max(sim.groups, key=lambda g: g.cost_with).id

@@ -229,12 +229,15 @@ def test_chart_and_request_table_are_capped(tmp_path, monkeypatch):
         {**template, "id": f"g{n}", "cost": {"with_caching": n / 1000, "without_caching": n / 500}} for n in range(1, CHART_GROUPS + extra + 1)
     ]
     s["per_request"] = [{**request, "line": n} for n in range(1, PAGE_REQUESTS + 51)]
+    s["requests"] = PAGE_REQUESTS + 50
+    s["groups_omitted"] = 7  # a huge set: the document holds only the costliest groups
     page = render(doc)
     chart = page[page.index("<svg") : page.index("</svg>")]
     assert chart.count("<rect") == 2 + 2 * CHART_GROUPS  # legend swatches, then two bars a group
     assert f">g{CHART_GROUPS + extra} · " in chart and ">g1 · " not in chart  # the largest, not the first
     assert f"{extra} more groups left out" in page
-    assert "<td>g1</td>" in page  # the group table lists every group
+    assert "<td>g1</td>" in page  # the group table lists every group the document holds
+    assert "… 7 more groups, each costing less" in page
     assert "… 50 more requests" in page and f"<td>{PAGE_REQUESTS}</td>" in page and f"<td>{PAGE_REQUESTS + 1}</td>" not in page
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -14,6 +12,7 @@ from ..request import RequestSet
 from . import html as html_page
 from . import report
 from .simulate import simulate
+from .stream import simulate_jsonl
 
 _READABLE = (".json", ".jsonl")
 
@@ -47,33 +46,35 @@ def simulate_command(files: Sequence[Path], output_format: str, output_path: Pat
             click.echo(f"promptlint: error: {shown}: simulate reads .json and .jsonl request files", err=True)
             failed = True
             continue
-        parsed = engine.parse(path, shown)
-        for error in parsed.errors:
+        if path.suffix == ".jsonl":  # read as it is simulated: a log of any size
+            result, errors, error_count = simulate_jsonl(path, shown, engine.context)
+            found = [result] if result is not None else []
+        else:
+            parsed = engine.parse(path, shown)
+            errors, error_count = parsed.errors, len(parsed.errors)
+            found = [simulate(RequestSet("bodies", shown, list(parsed.requests)), engine.context)] if parsed.requests else []
+        for error in errors:
             click.echo(text.line(engine._parse_error(error)), err=True)
-        sets = parsed.sets or ([RequestSet("bodies", shown, list(parsed.requests))] if parsed.requests else [])
-        if not sets:
+        if error_count > len(errors):
+            click.echo(f"promptlint: note: {shown}: {error_count - len(errors):,} more lines do not parse", err=True)
+        if not found:
             click.echo(f"promptlint: note: {shown}: no requests found", err=True)
-        for members in sets:
-            simulations.append(simulate(members, engine.context))
-    if output_path is None and output_format == "text":
-        report.write_text(simulations, sys.stdout)
+        simulations.extend(found)
+    write = {"text": report.write_text, "json": report.write_json, "html": _write_html}[output_format]
+    if output_path is None:
+        write(simulations, sys.stdout)
     else:
-        if output_format == "json":
-            rendered = json.dumps(report.document(simulations), indent=2, ensure_ascii=False) + "\n"
-        elif output_format == "html":
-            rendered = html_page.render(report.document(simulations))
-        else:
-            buffer = io.StringIO()
-            report.write_text(simulations, buffer)
-            rendered = buffer.getvalue()
-        if output_path is None:
-            click.echo(rendered, nl=False)
-        else:
-            try:
-                output_path.write_text(rendered, encoding="utf-8")
-            except OSError as exc:
-                _fail(f"cannot write {output_path}: {exc.strerror or exc}")
+        try:
+            with output_path.open("w", encoding="utf-8") as out:
+                write(simulations, out)
+        except OSError as exc:
+            _fail(f"cannot write {output_path}: {exc.strerror or exc}")
     for notice in sorted(engine.context.notices):
         click.echo(f"promptlint: note: {notice}", err=True)
     if failed:
         sys.exit(EXIT_ERROR)
+
+
+def _write_html(simulations, out) -> None:
+    # The page lists the costliest groups; its document is built whole, so only those.
+    out.write(html_page.render(report.document(simulations, max_groups=html_page.PAGE_GROUPS)))

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 CHART_GROUPS = 40
 # The request table lists the first requests only; the JSON document lists every one.
 PAGE_REQUESTS = 200
+PAGE_GROUPS = 500  # the costliest; --format json lists every group
 # Generic rendering of fields this module does not know (e.g. "observed"): bounded, since they can be large.
 _GENERIC_DEPTH = 3
 _GENERIC_ROWS = 50
@@ -252,7 +253,9 @@ def _groups(s: dict) -> str:
             _usd(_cost(g, "without_caching"), currency),
             f"<b>{_e(action)}</b>: {_e(advice)}" if action else _e(advice),
         ]))
-    return _table("groups", _GROUP_COLUMNS, rows)
+    omitted = s.get("groups_omitted") or 0
+    tail = f'<p class="muted">… {omitted:,} more group{"s" if omitted != 1 else ""}, each costing less (<code>--format json</code> lists every group).</p>' if omitted else ""
+    return _table("groups", _GROUP_COLUMNS, rows) + tail
 
 
 _REQUEST_COLUMNS = [
@@ -292,7 +295,8 @@ def _requests(s: dict) -> str:
             _usd(_cost(r, "without_caching"), currency),
             "<br>".join(f'<span class="note">{_e(n)}</span>' for n in _list(r.get("notes"))),
         ]))
-    more = len(requests) - PAGE_REQUESTS
+    total = s.get("requests") if isinstance(s.get("requests"), int) else len(requests)
+    more = total - min(len(requests), PAGE_REQUESTS)
     tail = f'<p class="muted">… {more:,} more request{"s" if more != 1 else ""} (<code>--format json</code> lists every request).</p>' if more > 0 else ""
     return _table("requests", _REQUEST_COLUMNS, rows) + tail
 

@@ -6,6 +6,7 @@ The JSON shape (``version`` 1) is documented in the README ("Simulating a batch 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import IO, Sequence
 
 from .simulate import TOKEN_CLASSES, Group, RequestOutcome, Simulation
@@ -62,7 +63,8 @@ def request_json(r: RequestOutcome) -> dict:
     }
 
 
-def simulation_json(s: Simulation) -> dict:
+def simulation_json(s: Simulation, max_groups: int | None = None, lists: bool = True) -> dict:
+    """One set as JSON; ``max_groups`` keeps the costliest; without ``lists``, no groups or requests."""
     with_, without, unpriced = s.cost()
     return {
         "path": s.path,
@@ -81,15 +83,46 @@ def simulation_json(s: Simulation) -> dict:
             "saving": _round(without - with_),
             "unpriced_requests": unpriced,
         },
-        "groups": [group_json(g) for g in s.groups],
-        "per_request": [request_json(r) for r in s.requests],
+        "groups": [group_json(g) for g in _costliest(s.groups, max_groups)] if lists else [],
+        "groups_omitted": len(s.groups) - min(len(s.groups), max_groups if max_groups is not None else len(s.groups)),
+        "per_request": [request_json(r) for r in s.requests] if lists else [],
         "per_request_omitted": s.count - len(s.requests),  # a streamed log lists only its first requests
         "observed": s.observed.as_json() if s.observed else None,
     }
 
 
-def document(simulations: Sequence[Simulation]) -> dict:
-    return {"version": JSON_VERSION, "estimates": ESTIMATES, "sets": [simulation_json(s) for s in simulations]}
+def document(simulations: Sequence[Simulation], max_groups: int | None = None) -> dict:
+    return {"version": JSON_VERSION, "estimates": ESTIMATES, "sets": [simulation_json(s, max_groups) for s in simulations]}
+
+
+def write_json(simulations: Sequence[Simulation], out: IO[str]) -> None:
+    """``document`` as indented JSON, written group by group: a huge log's report is never one string."""
+    out.write('{\n  "version": %d,\n  "estimates": %s,\n  "sets": [' % (JSON_VERSION, json.dumps(ESTIMATES, ensure_ascii=False)))
+    for n, s in enumerate(simulations):
+        head = simulation_json(s, lists=False)
+        del head["groups"], head["per_request"]
+        text = json.dumps(head, indent=2, ensure_ascii=False)
+        out.write(("," if n else "") + "\n" + _indent(text[: text.rindex("\n}")], 4))
+        for key, items in (("groups", map(group_json, s.groups)), ("per_request", map(request_json, s.requests))):
+            out.write(f',\n      "{key}": [')
+            for k, item in enumerate(items):
+                out.write(("," if k else "") + "\n" + _indent(json.dumps(item, indent=2, ensure_ascii=False), 8))
+            out.write("\n      ]")
+        out.write("\n    }")
+    out.write("\n  ]\n}\n")
+
+
+def _indent(text: str, width: int) -> str:
+    pad = " " * width
+    return "\n".join(pad + line for line in text.split("\n"))
+
+
+def _costliest(groups: Sequence[Group], limit: int | None) -> list[Group]:
+    """All groups, or the ``limit`` costliest of them, in their order."""
+    if limit is None or len(groups) <= limit:
+        return list(groups)
+    keep = set(map(id, sorted(groups, key=lambda g: g.cost_with, reverse=True)[:limit]))
+    return [g for g in groups if id(g) in keep]
 
 
 def _shown(groups: Sequence[Group]) -> list[Group]:

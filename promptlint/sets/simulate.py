@@ -286,7 +286,7 @@ def _price(prices: Prices, cls: str) -> float | None:
 
 # Bounds that keep a streamed log's memory independent of its length.
 WRITERS_KEPT = 32
-SHARED_KEPT = 1_000_000  # distinct prefixes counted for "move the breakpoint" advice
+SHARED_KEPT = 200_000  # distinct prefixes counted for "move the breakpoint" advice (~25 MB)
 PRUNE_EVERY = 1_000  # requests between sweeps of expired entries
 
 
@@ -504,6 +504,7 @@ class Simulator:
 
     def finish(self, assumption: str | None) -> Simulation:
         result = self.result
+        result.kind = self.kind
         result.groups = list(self.groups.values())
         result.assumption = assumption
         result.notes = sorted(self.notes)

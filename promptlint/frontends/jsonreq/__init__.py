@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 from ...registry import Registry
 from ...request import Request, RequestSet, ShapeProblem, Span
@@ -117,41 +118,77 @@ def parse_json(path: str, text: str, registry: Registry) -> Parsed:
     return parsed
 
 
-def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed:
-    """One record per line; a broken line is reported and the others are still read."""
-    parsed = Parsed()
-    members = RequestSet(kind="bodies", path=path, requests=[])
-    kinds: set[str] = set()
-    for number, raw in enumerate(lines, start=1):
+@dataclass(slots=True)
+class Record:
+    """One JSONL line that holds a request."""
+
+    number: int  # its line
+    request: Request
+    kind: str  # body, batch, log
+    timestamp: float | None
+    usage: dict | None
+    session: str | None
+
+
+def records(path: str, lines: Iterable[bytes], registry: Registry, first: int = 1) -> Iterator[Record | ParseError]:
+    """Each line's request, or its error, one at a time: a file of any size is read in bounded memory.
+
+    ``first`` is the number of the first line (a line read again on its own keeps its number).
+    """
+    for number, raw in enumerate(lines, start=first):
         if not raw.strip():
             continue
         try:
             line = raw.decode("utf-8").rstrip("\r\n")
             record = json.loads(line)
         except UnicodeDecodeError as exc:
-            parsed.errors.append(ParseError(f"line is not valid UTF-8 (byte {exc.start + 1})", Span(path, number, exc.start + 1)))
+            yield ParseError(f"line is not valid UTF-8 (byte {exc.start + 1})", Span(path, number, exc.start + 1))
             continue
         except json.JSONDecodeError as exc:
-            parsed.errors.append(ParseError(describe(exc), Span(path, number, exc.colno)))
+            yield ParseError(describe(exc), Span(path, number, exc.colno))
             continue
         except RecursionError:
-            parsed.errors.append(ParseError("invalid JSON: nested too deeply to read", Span(path, number, 1)))
+            yield ParseError("invalid JSON: nested too deeply to read", Span(path, number, 1))
             continue
         request, kind = lower(record, Place(path, None, number), registry)
         if request is None:
             continue
-        kinds.add(kind)
-        members.requests.append(request)
-        members.timestamps.append(_timestamp(record.get("timestamp")) if kind == "log" else None)
         response = record.get("response") if kind == "log" else None
         usage = response.get("usage") if isinstance(response, dict) else None
-        members.usage.append(usage if isinstance(usage, dict) else None)
-        members.sessions.append(session_id(record))
+        yield Record(
+            number,
+            request,
+            kind,
+            _timestamp(record.get("timestamp")) if kind == "log" else None,
+            usage if isinstance(usage, dict) else None,
+            session_id(record),
+        )
+
+
+def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed:
+    """One record per line; a broken line is reported and the others are still read."""
+    parsed = Parsed()
+    members = RequestSet(kind="bodies", path=path, requests=[])
+    kinds: set[str] = set()
+    for item in records(path, lines, registry):
+        if isinstance(item, ParseError):
+            parsed.errors.append(item)
+            continue
+        kinds.add(item.kind)
+        members.requests.append(item.request)
+        members.timestamps.append(item.timestamp)
+        members.usage.append(item.usage)
+        members.sessions.append(item.session)
     if members.requests:
-        members.kind = kinds.pop() if len(kinds) == 1 else "bodies"
+        members.kind = set_kind(kinds)
         parsed.requests.extend(members.requests)
         parsed.sets.append(members)
     return parsed
+
+
+def set_kind(kinds: set[str]) -> str:
+    """A file's kind from its records': one kind, or "bodies" when they are mixed."""
+    return next(iter(kinds)) if len(kinds) == 1 else "bodies"
 
 
 def describe(error: json.JSONDecodeError) -> str:
