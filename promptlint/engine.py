@@ -158,7 +158,6 @@ class Engine:
         self.names = names
         self.enabled = settings.enabled(self.rules, names)
         self.request_rules = list(checks.request_rules(self.enabled))
-        self.set_checks = list(checks.set_checks(self.enabled))
         registry = registry_module.load(settings.models)
         api, notice = select.api_counter() if settings.tokens == "api" else (None, None)
         self.context = Context(
@@ -295,6 +294,11 @@ class Engine:
                 yield Analysis(request, self.context)
 
     def check_file(self, path: Path, shown: str) -> list[Diagnostic]:
+        if path.suffix == ".jsonl":  # checked as it is read: a log of any size
+            from .sets.checking import check_jsonl
+
+            self._parsed = Parsed()
+            return self.suppress(check_jsonl(self, path, shown), path)
         parsed = self._parsed = self.parse(path, shown)
         diagnostics = self.check_parsed(parsed)
         if parsed.skipped:  # nothing was checked, so its comments silence nothing: no PL004
@@ -348,42 +352,10 @@ class Engine:
         return out
 
     def check_set(self, members: RequestSet) -> list[Diagnostic]:
-        """Each member's findings and the set's own, a finding repeated across members once.
+        """Each member's findings and the set's own (``sets.checking``)."""
+        from .sets.checking import check_members
 
-        A batch of ten thousand requests built from one template would otherwise say the
-        same thing ten thousand times; the first line is reported with the count.
-        """
-        analyses = [Analysis(request, self.context) for request in members.requests]
-        found = [self.check_request(a) for a in analyses]
-        if self.set_checks and len(members.requests) > 1:
-            from .checks.request_sets import SetView
-
-            view = SetView.of(members, analyses, self.context, [{d.code for d in ds} for ds in found])
-            found = [_measured(ds, i, view) for i, ds in enumerate(found)]
-            found.append([self._diagnostic(rule, finding) for rule, check in self.set_checks for finding in check(view)])
-        first: dict[tuple[str, str], Diagnostic] = {}
-        repeats: dict[tuple[str, str], list[int]] = {}
-        for diagnostic in (d for ds in found for d in ds):
-            # A rule may say what makes two findings the same when the message quotes a
-            # value that differs from request to request (a timestamp, an id).
-            key = (diagnostic.code, diagnostic.same_as or diagnostic.message)
-            if key in first:
-                repeats[key].append(diagnostic.span.line)
-            else:
-                first[key] = diagnostic
-                repeats[key] = []
-        out = []
-        for key, diagnostic in first.items():
-            lines = repeats[key]
-            if lines:
-                shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
-                what = "the same kind of value" if diagnostic.same_as else "the same"
-                note = f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (lines {shown})"
-                note = f"{diagnostic.note}; {note}" if diagnostic.note else note
-                data = dict(diagnostic.data, repeated_on_lines=lines)
-                diagnostic = dataclasses.replace(diagnostic, note=note, data=data)
-            out.append(diagnostic)
-        return out
+        return check_members(self, members)
 
     def suppress(self, diagnostics: list[Diagnostic], path: Path) -> list[Diagnostic]:
         """Drop what per-file-ignores and, in Python files, `# promptlint: ignore` comments silence.
@@ -420,21 +392,6 @@ class Engine:
 
     def _parse_error(self, error: ParseError) -> Diagnostic:
         return self._diagnostic(self.rules["PL001"], Finding(error.span, error.message))
-
-
-def _measured(diagnostics: list[Diagnostic], index: int, view) -> list[Diagnostic]:
-    """A member's findings where the set measures what a request rule infers: measured wins.
-
-    PC402 measures what PC202 infers (rules.md, precedence). A conversation turn that reads
-    everything the turn before it cached shows its prefix did not change: a value that only
-    looks volatile (PC101 by shape) was sent the same both times.
-    """
-    drop = set()
-    if view.simulation.requests[index].simulated:
-        drop.add("PC202")
-    if index in view.continued:
-        drop.add("PC101")
-    return [d for d in diagnostics if d.code not in drop] if drop else diagnostics
 
 
 def _total_size(files: list[Path]) -> int:

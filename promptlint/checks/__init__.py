@@ -35,8 +35,8 @@ class Rule:
     severity: Severity
     summary: str
     frontends: str  # "both", "JSON", "Python"
-    # "request": called with each request's Analysis; "set": with a request set's SetView;
-    # "file" and "run": reported by the engine itself.
+    # "request": called with each request's Analysis; "set", "file" and "run": reported by
+    # the engine itself (a set's by checks.request_sets.SetChecker).
     scope: str = "request"
     check: Callable[..., Iterable[Finding]] | None = None
 
@@ -50,22 +50,10 @@ RULES: dict[str, Rule] = {}
 # Modules whose import registers rules; one per family.
 _FAMILIES = ("syntax", "models", "stability", "structure", "size", "cost", "observability", "request_sets")
 
-# What a request rule also finds in a request set as a whole (PC101's bytes that differ
-# between requests, PC104's parameter that changes, PC401 measured): code -> check(SetView).
-SET_FORMS: dict[str, Callable[..., Iterable[Finding]]] = {}
-
 
 def rule(code: str, name: str, severity: Severity, summary: str, frontends: str = "both", scope: str = "request"):
     def register(fn: Callable[..., Iterable[Finding]] | None) -> Callable[..., Iterable[Finding]] | None:
         RULES[code] = Rule(code, name, severity, summary, frontends, scope, fn)
-        return fn
-
-    return register
-
-
-def set_form(code: str):
-    def register(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        SET_FORMS[code] = fn
         return fn
 
     return register
@@ -83,12 +71,3 @@ def request_rules(enabled: Iterable[str]) -> Iterator[Rule]:
         if rules[code].scope == "request" and rules[code].check is not None:
             yield rules[code]
 
-
-def set_checks(enabled: Iterable[str]) -> Iterator[tuple[Rule, Callable[..., Iterable[Finding]]]]:
-    """The checks that read a request set as a whole: set rules, and request rules' set forms."""
-    rules = all_rules()
-    for code in sorted(enabled):
-        if rules[code].scope == "set" and rules[code].check is not None:
-            yield rules[code], rules[code].check  # type: ignore[misc]
-        if code in SET_FORMS:
-            yield rules[code], SET_FORMS[code]

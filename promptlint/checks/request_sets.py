@@ -1,6 +1,7 @@
 """What only a request set shows: PC203 and PC402, and the set forms of PC101, PC104, PC401.
 
-A set is read three ways:
+A set is read one request at a time (``SetChecker.feed``), in the order the requests were
+sent, so that a log of any size is checked in bounded memory. Three readings:
 
 - the cache simulation (``sets.simulate``): which prefix groups were written, read, and
   never read within their TTL: PC402, and PC401 measured;
@@ -11,74 +12,160 @@ A set is read three ways:
 - requests that are in no conversation (a batch, single-turn traffic), by template: ones
   that share their prefix but not the model, tools or a parameter (PC104), and ones that
   differ from each other only in a few bytes before the breakpoint (PC101).
+
+What a set measures also settles what a request rule infers: a simulated request is not
+PC202 (PC402 measures it), and a turn that read all the turn before it cached is not PC101
+by shape (its prefix was sent unchanged).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Iterator
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Mapping
 
 from ..diagnostic import Fix, Severity
-from ..request import RequestSet, Section
-from ..sets.conversations import turns
+from ..request import Request, Section
+from ..sets.conversations import Conversations
 from ..sets.diff import Selected, canonical, compare, describe_block, describe_divergence, first_divergence
-from ..sets.simulate import Group, Simulation, positions, start_times, ttl_seconds
-from . import Finding, rule, set_form
+from ..sets.simulate import Group, Simulation, Simulator, positions, ttl_seconds
+from . import Finding, rule
 from .analysis import Analysis, Context
+
+for _code, _name, _summary in (
+    ("PC402", "write-never-read", "In a request set, a breakpoint prefix is written and never read within its TTL."),
+    ("PC203", "lookback-window-exceeded", "A turn's breakpoint lies more than the lookback window after the previous turn's, so its entry is not found."),
+):
+    rule(_code, _name, Severity.WARNING, _summary, frontends="request sets", scope="set")(None)
+
+# The codes a request set can report (request rules' set forms included).
+CODES = frozenset({"PC101", "PC104", "PC203", "PC401", "PC402"})
 
 
 @dataclass
-class SetView:
-    """A request set as the set rules read it."""
+class Turn:
+    """A request as the set rules remember it while it may still be compared."""
 
-    members: RequestSet
-    analyses: list[Analysis]
-    simulation: Simulation
-    ctx: Context
-    reported: list[set[str]]  # the codes request rules reported on each request
-
-    @classmethod
-    def of(cls, members: RequestSet, analyses: list[Analysis], ctx: Context, reported: list[set[str]]) -> SetView:
-        from ..sets.simulate import simulate
-
-        return cls(members, analyses, simulate(members, ctx, analyses), ctx, reported)
-
-    @cached_property
-    def order(self) -> list[int]:
-        times, _ = start_times(self.members)
-        return sorted(range(len(self.members.requests)), key=lambda i: times[i])
-
-    @cached_property
-    def turns(self) -> list[tuple[int, int]]:
-        return turns(self.members, self.order)
-
-    @cached_property
-    def breaks(self) -> list[_Break]:
-        return _breaks(self)
-
-    @cached_property
-    def continued(self) -> set[int]:
-        """Turns that read everything the turn before them cached: their prefix is measured stable."""
-        out = set()
-        for earlier, later in self.turns:
-            end = _last_live(self.analyses[earlier])
-            read = self.simulation.requests[later].read_block
-            if end is not None and read is not None and read >= end:
-                out.add(later)
-        return out
+    index: int
+    analysis: Analysis
+    chain: list[bytes] | None  # its prefix identity (None: not simulated)
+    read_block: int | None
+    timestamp: float | None
+    kind: str
+    reported: frozenset[str]  # what the request rules reported on it
+    template: tuple | None = None  # where it was counted as a request in no conversation
 
     @property
-    def traffic(self) -> bool:
-        """Whether the set is requests really sent: a batch or a log, not a file of request bodies,
-        which may be a list of templates each sent many times."""
-        return self.members.kind in ("batch", "log")
+    def request(self) -> Request:
+        return self.analysis.request
 
-    @property
-    def timed(self) -> bool:
-        """Whether the records carry their own timestamps (a TTL can then run out in the set)."""
-        return self.simulation.assumption is None
+    def selected(self) -> Selected:
+        r = self.request
+        return Selected(f"{r.span.path}:{r.span.line}", r, self.timestamp, self.kind)
+
+
+@dataclass(frozen=True)
+class _Break:
+    code: str
+    later: int  # index of the turn that misses
+    earlier: int
+    finding: Finding
+    shown: bool = True  # False when the request rules already reported the same cause
+
+
+class SetChecker:
+    """The set rules over requests fed one at a time; ``finish`` gives their findings."""
+
+    def __init__(self, path: str, ctx: Context, fetch: Callable[[int], Analysis | None]) -> None:
+        self.path, self.ctx = path, ctx
+        self.simulator = Simulator(path, "bodies", ctx, fetch, keep=0)
+        self.conversations = Conversations()
+        self.breaks: list[_Break] = []
+        self.bytes_templates: dict[tuple, _Template] = {}
+        self.parameter_templates: dict[tuple, _Template] = {}
+
+    def feed(self, i: int, a: Analysis, now: float, timestamp: float | None, usage: Mapping | None, session: str | None, kind: str, reported: set[str]) -> set[str]:
+        """Take request ``i``; return the codes of its request findings the set overrules."""
+        outcome = self.simulator.feed(i, a, now, usage)
+        chain = self.simulator.chain
+        me = Turn(i, a, chain, outcome.read_block, timestamp, kind, frozenset(reported))
+        overruled = {"PC202"} if outcome.simulated else set()
+        before = self.conversations.link(me, a.request, session, now)
+        if before is None:
+            self._count_template(me)
+            return overruled
+        self._uncount_template(before)
+        end = _last_live(before.analysis)
+        if end is None or before.chain is None or chain is None:
+            return overruled
+        if me.read_block is not None and me.read_block >= end:
+            return overruled | {"PC101"}  # it read all the turn before it cached: its prefix did not change
+        if end < len(chain) and before.chain[end] == chain[end]:
+            found = _out_of_reach(before, me, end)
+        else:
+            found = _explain(compare(before.selected(), me.selected(), self.ctx, (before.analysis, a)), before, me)
+        if found is not None:
+            self.breaks.append(_Break(found[0], i, before.index, found[1], shown=found[0] not in reported))
+        return overruled
+
+    def finish(self, kind: str, assumption: str | None) -> Iterator[tuple[str, Finding]]:
+        self.simulator.kind = kind
+        simulation = self.simulator.finish(assumption)
+        for found in self.breaks:
+            if found.shown:
+                yield found.code, found.finding
+        for template in self.bytes_templates.values():
+            yield from (("PC101", f) for f in _template_bytes(template))
+        for template in self.parameter_templates.values():
+            yield from (("PC104", f) for f in _template_parameters(template, self.ctx))
+        if kind not in ("batch", "log"):
+            return  # a file of request bodies may be a list of templates, each sent many times: not traffic
+        explained = {i for found in self.breaks for i in (found.earlier, found.later)}
+        timed = assumption is None
+        for group in simulation.groups:
+            seen = _ttl_seen(group, simulation, timed)
+            for finding in write_never_read(group, simulation, explained, seen):
+                yield "PC402", finding
+            for finding in long_ttl_measured(group, simulation, seen):
+                yield "PC401", finding
+
+    # -- templates: requests in no conversation -------------------------------------------
+
+    def _count_template(self, me: Turn) -> None:
+        a = me.analysis
+        end = _first_live(a)
+        if end is None or me.chain is None:
+            return
+        blocks = a.request.blocks[: end + 1]
+        shape = (a.request.platform, a.request.model, end, tuple((x.section, x.role, x.type) for x in blocks))
+        content = hashlib.blake2b("\x1e".join(canonical(x) for x in blocks if x.section is not Section.TOOLS).encode(), digest_size=16).digest()
+        keys = [(self.bytes_templates, shape)]
+        if any(x.section is not Section.TOOLS for x in blocks):  # a breakpoint on the tools has nothing else to compare
+            keys.append((self.parameter_templates, (a.request.platform, end, content)))
+        for table, key in keys:
+            table.setdefault(key, _Template(end)).add(me)
+        me.template = (shape, (a.request.platform, end, content))
+
+    def _uncount_template(self, turn: Turn) -> None:
+        """An earlier request turned out to start a conversation: it is no template member."""
+        if turn.template is None:
+            return
+        shape, content = turn.template
+        for table, key in ((self.bytes_templates, shape), (self.parameter_templates, content)):
+            if key in table:
+                table[key].remove(turn)
+        turn.template = None
+
+
+def _last_live(a: Analysis) -> int | None:
+    ends = [m.index for m in a.marked if m.number not in a.invalid_marks and m.number not in a.ignored_breakpoints]
+    return max(ends) if ends else None
+
+
+def _first_live(a: Analysis) -> int | None:
+    ends = [m.index for m in a.marked if m.number not in a.invalid_marks and m.number not in a.ignored_breakpoints]
+    return min(ends) if ends else None
 
 
 # -- the simulation: PC402, PC401 --------------------------------------------------------------
@@ -89,12 +176,12 @@ def _money(value: float) -> str:
     return f"${value:,.4f}" if abs(value) >= 0.00005 else f"${value:,.6f}"
 
 
-def _ttl_seen(group: Group, view: SetView) -> bool:
+def _ttl_seen(group: Group, simulation: Simulation, timed: bool) -> bool:
     """Whether the set runs long enough after every write to say it was never read."""
-    if not view.timed:
+    if not timed:
         return True  # a batch: its requests run within the batch's own window
     lifetime = ttl_seconds(group.ttl or "") or 0.0
-    return group.last_write is not None and group.last_write + lifetime <= view.simulation.end_time
+    return group.last_write is not None and group.last_write + lifetime <= simulation.end_time
 
 
 def _measured(group: Group) -> bool:
@@ -111,103 +198,56 @@ def _uses(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"
 
 
-@rule(
-    "PC402",
-    "write-never-read",
-    Severity.WARNING,
-    "In a request set, a breakpoint prefix is written and never read within its TTL.",
-    frontends="request sets",
-    scope="set",
-)
-def write_never_read(view: SetView) -> Iterator[Finding]:
-    # A write that a conversation's next turn fails to read is reported once, as its cause
-    # (PC101, PC104, PC203), not again here.
-    if not view.traffic:
+def write_never_read(group: Group, simulation: Simulation, explained: set[int], ttl_seen: bool) -> Iterator[Finding]:
+    """PC402: a prefix group written and never read within its TTL.
+
+    A write that a conversation's next turn fails to read is reported once, as its cause
+    (PC101, PC104, PC203), not again here.
+    """
+    if not _measured(group) or group.reads or group.covered or not ttl_seen:
         return
-    explained = {i for found in view.breaks for i in (found.earlier, found.later)}
-    for group in view.simulation.groups:
-        if not _measured(group) or group.reads or group.covered or not _ttl_seen(group, view):
-            continue
-        if len(group.writers) == group.writes and explained.issuperset(group.writers):
-            continue
-        wasted = group.cost_with - group.cost_without
-        price = f": {_money(wasted)} of write premium at {group.model}'s prices" if group.prices else " (no price for the model)"
-        yield Finding(
-            group.span,
-            f"prefix group {group.id} ({_where_group(group)}) is written {_uses(group.writes, 'time')} by "
-            f"{_uses(group.size, 'request')} and never read within its TTL{price}",
-            note=f"simulated over {view.members.path}; {group.advice}" if group.advice else None,
-            fix=Fix("mark only what later requests share: move the breakpoint to the shared part, or drop it"),
-            data={"group": group.id, "size": group.size, "writes": group.writes, "wasted": round(wasted, 6)},
-            # Per-request prefixes (a breakpoint on each request's own message) are one problem.
-            same_as="PC402 per-request message" if group.section == Section.MESSAGES.value and group.size == 1 else None,
-        )
+    if len(group.writers) == group.writes and explained.issuperset(group.writers):
+        return
+    wasted = group.cost_with - group.cost_without
+    price = f": {_money(wasted)} of write premium at {group.model}'s prices" if group.prices else " (no price for the model)"
+    yield Finding(
+        group.span,
+        f"prefix group {group.id} ({_where_group(group)}) is written {_uses(group.writes, 'time')} by "
+        f"{_uses(group.size, 'request')} and never read within its TTL{price}",
+        note=f"simulated over {simulation.path}; {group.advice}" if group.advice else None,
+        fix=Fix("mark only what later requests share: move the breakpoint to the shared part, or drop it"),
+        data={"group": group.id, "size": group.size, "writes": group.writes, "wasted": round(wasted, 6)},
+        # Per-request prefixes (a breakpoint on each request's own message) are one problem.
+        same_as="PC402 per-request message" if group.section == Section.MESSAGES.value and group.size == 1 else None,
+    )
 
 
-@set_form("PC401")
-def long_ttl_measured(view: SetView) -> Iterator[Finding]:
-    if not view.traffic:
+def long_ttl_measured(group: Group, simulation: Simulation, ttl_seen: bool) -> Iterator[Finding]:
+    """PC401 measured: a 1h group read fewer times than its write premium needs."""
+    if group.ttl != "1h" or not _measured(group) or group.break_even_reads is None or not ttl_seen:
         return
-    for group in view.simulation.groups:
-        if group.ttl != "1h" or not _measured(group) or group.break_even_reads is None or not _ttl_seen(group, view):
-            continue
-        reads = group.reads + group.covered  # a longer entry read holds this prefix too
-        if reads >= group.writes * group.break_even_reads:
-            continue
-        prices = group.prices
-        assert prices is not None  # break_even_reads is known only with prices
-        yield Finding(
-            group.span,
-            f"prefix group {group.id} ({_where_group(group)}) is read {_uses(reads, 'time')} for "
-            f"{_uses(group.writes, 'write')}: a 1h write costs {prices.write_1h / prices.input:.2g}x the input price and "
-            f"pays off only after ~{group.break_even_reads:.2f} reads per write",
-            note=f"simulated over {view.members.path}; {group.advice}" if group.advice else None,
-            fix=Fix('use the 5m TTL (drop "ttl"), or drop the breakpoint if nothing reads it'),
-            data={"group": group.id, "reads": reads, "writes": group.writes},
-        )
+    reads = group.reads + group.covered  # a longer entry read holds this prefix too
+    if reads >= group.writes * group.break_even_reads:
+        return
+    prices = group.prices
+    assert prices is not None  # break_even_reads is known only with prices
+    yield Finding(
+        group.span,
+        f"prefix group {group.id} ({_where_group(group)}) is read {_uses(reads, 'time')} for "
+        f"{_uses(group.writes, 'write')}: a 1h write costs {prices.write_1h / prices.input:.2g}x the input price and "
+        f"pays off only after ~{group.break_even_reads:.2f} reads per write",
+        note=f"simulated over {simulation.path}; {group.advice}" if group.advice else None,
+        fix=Fix('use the 5m TTL (drop "ttl"), or drop the breakpoint if nothing reads it'),
+        data={"group": group.id, "reads": reads, "writes": group.writes},
+    )
 
 
 # -- conversations: PC101, PC104, PC203 ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Break:
-    code: str
-    later: int  # index of the turn that misses
-    earlier: int
-    finding: Finding
-
-
-def _breaks(view: SetView) -> list[_Break]:
-    """Each turn that does not read what the turn before it cached, and why."""
-    out = []
-    sim, members = view.simulation, view.members
-    for earlier, later in view.turns:
-        a, b = view.analyses[earlier], view.analyses[later]
-        end = _last_live(a)
-        chain_a, chain_b = sim.chains.get(earlier), sim.chains.get(later)
-        if end is None or chain_a is None or chain_b is None:
-            continue
-        if later in view.continued:
-            continue  # the later turn reads all the earlier one cached: the usual case
-        if end < len(chain_b) and chain_a[end] == chain_b[end]:
-            found = _out_of_reach(view, earlier, later, end)
-        else:
-            diff = compare(_selected(members, earlier), _selected(members, later), view.ctx, (a, b))
-            found = _explain(diff, view, earlier, later)
-        if found is not None:
-            out.append(_Break(found[0], later, earlier, found[1]))
-    return out
-
-
-def _last_live(a: Analysis) -> int | None:
-    ends = [m.index for m in a.marked if m.number not in a.invalid_marks and m.number not in a.ignored_breakpoints]
-    return max(ends) if ends else None
-
-
-def _out_of_reach(view: SetView, earlier: int, later: int, end: int) -> tuple[str, Finding] | None:
+def _out_of_reach(earlier: Turn, later: Turn, end: int) -> tuple[str, Finding] | None:
     """PC203: the later turn sends the earlier one's cached prefix, but no breakpoint of it looks back that far."""
-    b = view.analyses[later]
+    b = later.analysis
     window = b.facts.lookback_positions
     if not window:
         return None
@@ -216,7 +256,7 @@ def _out_of_reach(view: SetView, earlier: int, later: int, end: int) -> tuple[st
     if not marks or min(pos[m.index] - pos[end] for m in marks) < window:
         return None  # within reach: the entry had expired, or was never written
     nearest = min(marks, key=lambda m: m.index)
-    request, before = b.request, view.members.requests[earlier]
+    request, before = b.request, earlier.request
     return "PC203", Finding(
         nearest.breakpoint.span,
         f"breakpoint {nearest.number} is {pos[nearest.index] - pos[end] + 1} positions after the last breakpoint of the previous "
@@ -228,15 +268,9 @@ def _out_of_reach(view: SetView, earlier: int, later: int, end: int) -> tuple[st
     )
 
 
-def _selected(members: RequestSet, i: int) -> Selected:
-    request = members.requests[i]
-    stamp = members.timestamps[i] if i < len(members.timestamps) else None
-    return Selected(f"{request.span.path}:{request.span.line}", request, stamp, members.kind)
-
-
-def _explain(diff, view: SetView, earlier: int, later: int) -> tuple[str, Finding] | None:
+def _explain(diff, earlier: Turn, later: Turn) -> tuple[str, Finding] | None:
     """The rule a miss between two turns breaks, from ``sets.diff``'s reason."""
-    a, b = view.members.requests[earlier], view.members.requests[later]
+    a, b = earlier.request, later.request
     before = f"line {a.span.line}"
     reason = diff.reason if diff.verdict == "miss" else diff.lost
     if reason in ("model", "tools", "parameter"):
@@ -265,36 +299,6 @@ def _explain(diff, view: SetView, earlier: int, later: int) -> tuple[str, Findin
     return None
 
 
-@rule(
-    "PC203",
-    "lookback-window-exceeded",
-    Severity.WARNING,
-    "A turn's breakpoint lies more than the lookback window after the previous turn's, so its entry is not found.",
-    frontends="request sets",
-    scope="set",
-)
-def lookback_window_exceeded(view: SetView) -> Iterator[Finding]:
-    for found in view.breaks:
-        if found.code == "PC203":
-            yield found.finding
-
-
-@set_form("PC101")
-def prefix_bytes_differ(view: SetView) -> Iterator[Finding]:
-    for found in view.breaks:
-        if found.code == "PC101" and "PC101" not in view.reported[found.later]:
-            yield found.finding
-    yield from _template_bytes(view)
-
-
-@set_form("PC104")
-def parameter_differs(view: SetView) -> Iterator[Finding]:
-    for found in view.breaks:
-        if found.code == "PC104":
-            yield found.finding
-    yield from _template_parameters(view)
-
-
 # -- requests in no conversation: templates -----------------------------------------------------
 
 # Bytes that differ this little between requests built from one template are a value
@@ -304,54 +308,85 @@ SMALL_DIFFERENCE = 80
 MOSTLY_UNIQUE = 0.5
 
 
-def _lone(view: SetView) -> list[int]:
-    """Requests in no conversation of two or more turns, with a live breakpoint."""
-    paired = {i for pair in view.turns for i in pair}
-    return [i for i in range(len(view.members.requests)) if i not in paired and view.simulation.chains.get(i) and _first_live(view.analyses[i]) is not None]
+class _Template:
+    """Requests in no conversation that share a template: a count per prefix, and samples."""
+
+    SAMPLES = 16  # variants kept to compare; a count is kept for every one
+
+    def __init__(self, end: int) -> None:
+        self.end = end
+        self.members = 0
+        self.variants: Counter[bytes] = Counter()
+        self.samples: dict[bytes, Turn] = {}  # the first request of each variant (up to SAMPLES)
+        self.lines: dict[bytes, list[int]] = {}  # the first lines of each variant
+
+    def add(self, turn: Turn) -> None:
+        assert turn.chain is not None
+        identity = turn.chain[self.end]
+        self.members += 1
+        if identity in self.variants or len(self.variants) < VARIANTS_KEPT:
+            self.variants[identity] += 1
+        if identity not in self.samples and len(self.samples) < self.SAMPLES:
+            self.samples[identity] = turn
+        lines = self.lines.setdefault(identity, []) if identity in self.samples else None
+        if lines is not None and len(lines) < 5:
+            lines.append(turn.request.span.line)
+
+    def remove(self, turn: Turn) -> None:
+        assert turn.chain is not None
+        identity = turn.chain[self.end]
+        self.members -= 1
+        if self.variants.get(identity):
+            self.variants[identity] -= 1
+            if not self.variants[identity]:
+                del self.variants[identity]
+        if self.samples.get(identity) is turn:
+            del self.samples[identity]
+            self.lines.pop(identity, None)
+        elif identity in self.lines and turn.request.span.line in self.lines[identity]:
+            self.lines[identity].remove(turn.request.span.line)
+
+    @property
+    def capped(self) -> bool:
+        return len(self.variants) >= VARIANTS_KEPT
 
 
-def _first_live(a: Analysis) -> int | None:
-    ends = [m.index for m in a.marked if m.number not in a.invalid_marks and m.number not in a.ignored_breakpoints]
-    return min(ends) if ends else None
+# Distinct prefixes counted per template; past it, the template is taken as rendering a
+# value per request (it has that many prefixes at least).
+VARIANTS_KEPT = 50_000
 
 
-def _template_bytes(view: SetView) -> Iterator[Finding]:
+def _template_bytes(t: _Template) -> Iterator[Finding]:
     """PC101: requests of one template whose prefixes differ in a few bytes, nearly each its own."""
-    shapes: dict[tuple, list[int]] = defaultdict(list)
-    for i in _lone(view):
-        a = view.analyses[i]
-        end = _first_live(a)
-        assert end is not None
-        blocks = a.request.blocks[: end + 1]
-        shapes[(a.request.platform, a.request.model, end, tuple((x.section, x.role, x.type) for x in blocks))].append(i)
-    for (_, _, end, _), members in shapes.items():
-        if len(members) < 3:
-            continue
-        variants = Counter(view.simulation.chains[i][end] for i in members)
-        if len(variants) < 2 or sum(1 for n in variants.values() if n == 1) < MOSTLY_UNIQUE * len(members):
-            continue
-        first = members[0]
-        other = next(i for i in members if view.simulation.chains[i][end] != view.simulation.chains[first][end])
-        ra, rb = view.members.requests[first], view.members.requests[other]
-        d = first_divergence(ra.blocks[: end + 1], rb.blocks[: end + 1])
-        if d is None or d.offset is None or d.excerpt is None:
-            continue
-        if d.index == end and d.section == Section.MESSAGES.value:
-            continue  # the marked message itself differs: a breakpoint on a per-request message (PC402)
-        if not _small(canonical(ra.blocks[d.index]), canonical(rb.blocks[d.index])):
-            continue
-        if "PC101" in view.reported[first]:
-            continue
-        singles = sum(1 for n in variants.values() if n == 1)
-        yield Finding(
-            ra.blocks[d.index].span,
-            f"requests built from one template differ before breakpoint 1 at {describe_divergence(d)} (line {ra.span.line} vs "
-            f"line {rb.span.line}): {singles} of {len(members)} have a prefix no other request shares, so each writes the cache "
-            "and none reads it",
-            note=f"same: {d.excerpt['before']} | line {ra.span.line}: {d.excerpt['a']} | line {rb.span.line}: {d.excerpt['b']}",
-            fix=Fix("move the value that changes after the last breakpoint (into the user message)"),
-            data={"requests": len(members), "unique": singles, "offset": d.offset},
-        )
+    end = t.end
+    if t.members < 3 or len(t.variants) < 2:
+        return
+    singles = sum(1 for n in t.variants.values() if n == 1)
+    if not t.capped and singles < MOSTLY_UNIQUE * t.members:
+        return
+    samples = sorted(t.samples.values(), key=lambda turn: turn.index)
+    if len(samples) < 2:
+        return
+    first, other = samples[0], samples[1]
+    ra, rb = first.request, other.request
+    d = first_divergence(ra.blocks[: end + 1], rb.blocks[: end + 1])
+    if d is None or d.offset is None or d.excerpt is None:
+        return
+    if d.index == end and d.section == Section.MESSAGES.value:
+        return  # the marked message itself differs: a breakpoint on a per-request message (PC402)
+    if not _small(canonical(ra.blocks[d.index]), canonical(rb.blocks[d.index])):
+        return
+    if "PC101" in first.reported:
+        return
+    yield Finding(
+        ra.blocks[d.index].span,
+        f"requests built from one template differ before breakpoint 1 at {describe_divergence(d)} (line {ra.span.line} vs "
+        f"line {rb.span.line}): {singles:,} of {t.members:,} have a prefix no other request shares, so each writes the cache "
+        "and none reads it",
+        note=f"same: {d.excerpt['before']} | line {ra.span.line}: {d.excerpt['a']} | line {rb.span.line}: {d.excerpt['b']}",
+        fix=Fix("move the value that changes after the last breakpoint (into the user message)"),
+        data={"requests": t.members, "unique": singles, "offset": d.offset},
+    )
 
 
 def _small(x: str, y: str) -> bool:
@@ -368,37 +403,31 @@ def _small(x: str, y: str) -> bool:
     return len(x) - start - end <= SMALL_DIFFERENCE and len(y) - start - end <= SMALL_DIFFERENCE
 
 
-def _template_parameters(view: SetView) -> Iterator[Finding]:
+def _template_parameters(t: _Template, ctx: Context) -> Iterator[Finding]:
     """PC104: requests with the same system and messages through a breakpoint, different model, tools or parameters."""
-    same: dict[tuple, list[tuple[int, bytes]]] = defaultdict(list)
-    for i in _lone(view):
-        a = view.analyses[i]
-        end = _first_live(a)
-        assert end is not None
-        content = tuple(canonical(x) for x in a.request.blocks[: end + 1] if x.section is not Section.TOOLS)
-        if content:  # a breakpoint on the tools has nothing but the tools to compare
-            same[(a.request.platform, end, content)].append((i, view.simulation.chains[i][end]))
-    for members in same.values():
-        variants = Counter(identity for _, identity in members)
-        if len(variants) < 2:
-            continue
-        common = variants.most_common(1)[0][0]
-        ref = next(i for i, identity in members if identity == common)
-        odd = [i for i, identity in members if identity != common]
-        diff = compare(_selected(view.members, ref), _selected(view.members, odd[0]), view.ctx, (view.analyses[ref], view.analyses[odd[0]]))
-        if diff.reason not in ("model", "tools", "parameter"):
-            continue
-        b = view.members.requests[odd[0]]
-        lines = ", ".join(str(view.members.requests[i].span.line) for i in odd[:5]) + (", …" if len(odd) > 5 else "")
-        yield Finding(
-            b.model_span if diff.reason == "model" and b.model_span else b.span,
-            f"{_uses(len(odd), 'request')} (line{'s' if len(odd) > 1 else ''} {lines}) share the prefix through the first "
-            f"breakpoint with {len(members) - len(odd)} other{'s' if len(members) - len(odd) > 1 else ''} but not "
-            f"{_changed(diff)}: {diff.message}",
-            note=_parameters_note(diff),
-            fix=Fix("send requests that share a prefix with the same model, tools and cache parameters"),
-            data={"requests": len(members), "differing": len(odd)},
-        )
+    if len(t.variants) < 2:
+        return
+    common = t.variants.most_common(1)[0][0]
+    ref = t.samples.get(common)
+    odd = sorted((turn for identity, turn in t.samples.items() if identity != common), key=lambda turn: turn.index)
+    if ref is None or not odd:
+        return
+    diff = compare(ref.selected(), odd[0].selected(), ctx, (ref.analysis, odd[0].analysis))
+    if diff.reason not in ("model", "tools", "parameter"):
+        return
+    b = odd[0].request
+    differing = t.members - t.variants[common]
+    lines = sorted(line for identity, kept in t.lines.items() if identity != common for line in kept)
+    shown = ", ".join(map(str, lines[:5])) + (", …" if differing > 5 else "")
+    others = t.members - differing
+    yield Finding(
+        b.model_span if diff.reason == "model" and b.model_span else b.span,
+        f"{_uses(differing, 'request')} (line{'s' if differing > 1 else ''} {shown}) share the prefix through the first "
+        f"breakpoint with {others} other{'s' if others > 1 else ''} but not {_changed(diff)}: {diff.message}",
+        note=_parameters_note(diff),
+        fix=Fix("send requests that share a prefix with the same model, tools and cache parameters"),
+        data={"requests": t.members, "differing": differing},
+    )
 
 
 def _changed(diff) -> str:

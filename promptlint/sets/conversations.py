@@ -12,10 +12,14 @@ compared with the turns before it.
 
 from __future__ import annotations
 
-from typing import Sequence
+import hashlib
+from typing import TypeVar
 
-from ..request import Request, RequestSet, Section
+from ..request import Request, Section
 from .diff import canonical
+
+T = TypeVar("T")
+
 
 def _messages(request: Request) -> int:
     indices = {b.message_index for b in request.blocks if b.section is Section.MESSAGES}
@@ -24,29 +28,37 @@ def _messages(request: Request) -> int:
 
 def _opening(request: Request) -> str | None:
     first = [canonical(b) for b in request.blocks if b.section is Section.MESSAGES and b.message_index == 0]
-    return "\x1e".join(first) if first else None
+    if not first:
+        return None
+    return hashlib.blake2b("\x1e".join(first).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def turns(members: RequestSet, order: Sequence[int]) -> list[tuple[int, int]]:
-    """(earlier, later) index pairs: each request and the turn of its conversation before it.
+# A conversation idle this long can no longer read what it cached (the longest TTL is an
+# hour): it is forgotten, which keeps a long log's memory to the conversations under way.
+IDLE_SECONDS = 2 * 3600
+SWEEP_EVERY = 1_000
 
-    ``order`` is the order requests were sent in (by index into ``members.requests``).
-    """
-    sessions = members.sessions
-    last: dict[str, int] = {}
-    sizes: dict[int, int] = {}
-    out = []
-    for i in order:
-        request = members.requests[i]
+
+class Conversations:
+    """Links each request to the turn of its conversation before it, as requests arrive in order."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, tuple[object, int, float]] = {}  # key -> (turn, messages, time)
+        self.seen = 0
+
+    def link(self, turn: T, request: Request, session: str | None, now: float) -> T | None:
+        """Remember ``turn``; return the conversation's turn before it, if this one continues it."""
+        self.seen += 1
+        if self.seen % SWEEP_EVERY == 0:
+            self.last = {k: v for k, v in self.last.items() if now - v[2] <= IDLE_SECONDS}
         size = _messages(request)
         if not size:
-            continue
-        named = sessions[i] if i < len(sessions) else None
-        key = named if named is not None else _opening(request)  # an id, or the opening message's JSON
+            return None
+        key = session if session is not None else _opening(request)  # an id, or the opening message's JSON
         if key is None:
-            continue
-        before = last.get(key)
-        if before is not None and size > sizes[before]:
-            out.append((before, i))
-        last[key], sizes[i] = i, size
-    return out
+            return None
+        before = self.last.get(key)
+        self.last[key] = (turn, size, now)
+        if before is not None and size > before[1]:
+            return before[0]  # type: ignore[return-value]
+        return None

@@ -270,6 +270,13 @@ class Clock:
         return stamp
 
     def assumption(self) -> str | None:
+        said = self._missing()
+        if self.backwards:
+            order = f"{self.backwards} record{'s' if self.backwards != 1 else ''} start earlier than the record before them: simulated in file order"
+            said = f"{said}; {order}" if said else order
+        return said
+
+    def _missing(self) -> str | None:
         if not self.missing:
             return None
         if self.missing == self.count:
@@ -334,6 +341,7 @@ class Simulator:
 
     def feed(self, i: int, a: Analysis, now: float, usage=None) -> RequestOutcome:
         request, result, entries, groups = a.request, self.result, self.entries, self.groups
+        self.chain: list[bytes] | None = None  # the request's prefix identity, once simulated
         model = a.sizing_model
         out = RequestOutcome(request.span.path, request.span.line, model.id if model else request.model, now, simulated=False)
         result.count += 1
@@ -355,7 +363,7 @@ class Simulator:
             self._settle(out, model.prices if model else None, usage)
             return out
         out.simulated = True
-        chain = prefix_chain(request, i, model.id if model else request.model)
+        chain = self.chain = prefix_chain(request, i, model.id if model else request.model)
         if self.keep_chains:
             result.chains[i] = chain
         if len(self.shared) < SHARED_KEPT:

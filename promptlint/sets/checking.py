@@ -1,0 +1,103 @@
+"""`promptlint check` on a request set: each request's rules, the set rules, one finding per kind.
+
+A set is checked one request at a time, in the order its requests were sent (see
+``sets.members``), so a `.jsonl` log of any size is checked as it is read, and a set held
+in memory (a Python batch, requests given to the API) goes through the same loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from ..checks.analysis import Analysis
+from ..diagnostic import Diagnostic
+from ..frontends import ParseError
+from ..frontends.jsonreq import set_kind
+from ..request import RequestSet
+from .members import Member, in_memory, read_jsonl
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+
+
+class Repeats:
+    """Findings in the order found, a finding repeated across requests kept once with its lines.
+
+    A batch of ten thousand requests built from one template would otherwise say the same
+    thing ten thousand times; the first line is reported with the count.
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], Diagnostic] = {}
+        self.repeats: dict[tuple[str, str], list[int]] = {}
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        # A rule may say what makes two findings the same when the message quotes a value
+        # that differs from request to request (a timestamp, an id).
+        key = (diagnostic.code, diagnostic.same_as or diagnostic.message)
+        if key in self.first:
+            self.repeats[key].append(diagnostic.span.line)
+        else:
+            self.first[key] = diagnostic
+            self.repeats[key] = []
+
+    def result(self) -> list[Diagnostic]:
+        out = []
+        for key, diagnostic in self.first.items():
+            lines = self.repeats[key]
+            if lines:
+                shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+                what = "the same kind of value" if diagnostic.same_as else "the same"
+                note = f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (lines {shown})"
+                note = f"{diagnostic.note}; {note}" if diagnostic.note else note
+                data = dict(diagnostic.data, repeated_on_lines=lines)
+                diagnostic = dataclasses.replace(diagnostic, note=note, data=data)
+            out.append(diagnostic)
+        return out
+
+
+def check_in_order(
+    engine: Engine, path: str, members: Iterable[Member | ParseError], fetch: Callable[[int], Analysis | None], assumption: Callable[[], str | None]
+) -> list[Diagnostic]:
+    """Every request's findings and the set's, from requests in the order they were sent."""
+    from ..checks.request_sets import CODES, SetChecker
+
+    codes = CODES & engine.enabled
+    checker = SetChecker(path, engine.context, fetch) if codes else None
+    found = Repeats()
+    errors: list[Diagnostic] = []
+    kinds: set[str] = set()
+    count = 0
+    for member in members:
+        if isinstance(member, ParseError):
+            if "PL001" in engine.enabled:
+                errors.append(engine._parse_error(member))
+            continue
+        count += 1
+        kinds.add(member.kind)
+        a = Analysis(member.request, engine.context)
+        diagnostics = engine.check_request(a)
+        if checker is not None:
+            reported = {d.code for d in diagnostics}
+            overruled = checker.feed(member.index, a, member.now, member.timestamp, member.usage, member.session, member.kind, reported)
+            diagnostics = [d for d in diagnostics if d.code not in overruled]
+        for diagnostic in diagnostics:
+            found.add(diagnostic)
+    if checker is not None and count > 1:
+        for code, finding in checker.finish(set_kind(kinds), assumption()):
+            if code in codes:
+                found.add(engine._diagnostic(engine.rules[code], finding))
+    return errors + found.result()
+
+
+def check_members(engine: Engine, members: RequestSet) -> list[Diagnostic]:
+    """A set held in memory."""
+    return in_memory(members, engine.context, lambda found, fetch, assumption: check_in_order(engine, members.path, found, fetch, assumption))
+
+
+def check_jsonl(engine: Engine, path: Path, shown: str) -> list[Diagnostic]:
+    """A batch file or log, checked as it is read."""
+    result = read_jsonl(path, shown, engine.context, lambda found, fetch, assumption: check_in_order(engine, shown, found, fetch, assumption))
+    return result if result is not None else []

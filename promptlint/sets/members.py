@@ -1,0 +1,114 @@
+"""A request set's members as they were sent, one at a time, from a file or from memory.
+
+Whatever reads a set in order (``promptlint check``'s set rules, ``promptlint simulate``)
+is a *consumer*: it takes the members, a way to analyse member ``i`` again (for advice
+at the end, when the member itself is long gone), and the timing assumption once all are
+read. A `.jsonl` file is read as it is consumed, so a log of any size is read in bounded
+memory; records are taken in file order, the order a log is written in.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Protocol, TypeVar
+
+from ..checks.analysis import Analysis, Context
+from ..frontends import ParseError
+from ..frontends.jsonreq import Record, looks_like_requests, records
+from ..request import Request, RequestSet
+from .simulate import Clock, start_times
+
+T = TypeVar("T", covariant=True)
+_MARKER_WINDOW = 1 << 20
+
+
+@dataclass(slots=True)
+class Member:
+    """One request of a set, as sent."""
+
+    index: int
+    request: Request
+    now: float  # when it starts (its timestamp, or assumed)
+    timestamp: float | None
+    usage: Mapping | None
+    session: str | None
+    kind: str
+
+
+class Consumer(Protocol[T]):
+    def __call__(
+        self, members: Iterable[Member | ParseError], fetch: Callable[[int], Analysis | None], assumption: Callable[[], str | None]
+    ) -> T: ...
+
+
+def in_memory(members: RequestSet, ctx: Context, consume: Consumer[T]) -> T:
+    """Feed a set held in memory to ``consume`` in the order its requests were sent."""
+    times, assumption = start_times(members)
+    order = sorted(range(len(members.requests)), key=lambda i: times[i])  # stable: file order on ties
+
+    def member(i: int) -> Member:
+        def at(values: list):
+            return values[i] if i < len(values) else None
+
+        return Member(i, members.requests[i], times[i], at(members.timestamps), at(members.usage), at(members.sessions), members.kind)
+
+    def fetch(i: int) -> Analysis:
+        return Analysis(members.requests[i], ctx)
+
+    return consume((member(i) for i in order), fetch, lambda: assumption)
+
+
+class _Lines:
+    """A file's lines, remembering where each starts (8 bytes a line)."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.starts = array("q")
+
+    def __iter__(self):
+        position = 0
+        for raw in self.handle:
+            self.starts.append(position)
+            position += len(raw)
+            yield raw
+
+    def again(self, number: int) -> bytes:
+        """Line ``number`` read again; the reading position is kept."""
+        here = self.handle.tell()
+        self.handle.seek(self.starts[number - 1])
+        raw = self.handle.readline()
+        self.handle.seek(here)
+        return raw
+
+
+def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T | None:
+    """Feed a JSONL file's requests to ``consume`` as they are read, with a way to read one again.
+
+    Records are taken in file order, the order a log is written in. Returns what
+    ``consume`` returns, or None when the file holds no requests at all.
+    """
+    registry = ctx.registry
+    with path.open("rb") as handle:
+        if not looks_like_requests(handle.read(_MARKER_WINDOW)):
+            return None
+        handle.seek(0)
+        lines = _Lines(handle)
+        numbers = array("q")  # each request's line
+        clock = Clock("bodies")
+
+        def members() -> Iterable[Member | ParseError]:
+            for item in records(shown, lines, registry):
+                if isinstance(item, ParseError):
+                    yield item
+                    continue
+                numbers.append(item.number)
+                yield Member(len(numbers) - 1, item.request, clock.at(item.timestamp), item.timestamp, item.usage, item.session, item.kind)
+
+        def fetch(i: int) -> Analysis | None:
+            number = numbers[i]
+            again = next((r for r in records(shown, [lines.again(number)], registry, first=number) if isinstance(r, Record)), None)
+            return Analysis(again.request, ctx) if again is not None else None
+
+        return consume(members(), fetch, clock.assumption)
