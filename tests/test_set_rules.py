@@ -219,3 +219,29 @@ def test_generated_trace_finds_exactly_the_injected_breaks(tmp_path, seed):
     result = engine.check_paths([out])
     reported = sorted((line, d.code) for d in result.diagnostics for line in [d.span.line, *d.data.get("repeated_on_lines", [])])
     assert reported == sorted((b["line"], _rule_for(b["kind"])) for b in breaks)
+
+
+def test_a_log_is_checked_as_it_is_read(tmp_path):
+    # Peak memory must not grow with the number of requests over the same prefixes: the
+    # requests are checked and dropped one at a time (a 1 GB log is the case this is for).
+    import tracemalloc
+
+    def peak(n: int) -> int:
+        records = [turn(f"s{k % 7}", 30 * k, said(f"question {k} zq")) for k in range(n)]  # 7 users, one turn each time
+        path = tmp_path / f"log{n}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        engine = Engine(Settings(root=tmp_path, as_of=AS_OF, cache=False))
+        engine.context = dataclasses.replace(engine.context, counter=ZqCounter())
+        tracemalloc.start()
+        try:
+            result = engine.check_paths([path])
+            used = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert not result.failures
+        return used
+
+    peak(50)  # the first run loads the registry and the schemas
+    small, large = peak(150), peak(600)
+    # 450 more requests of ~9 KB each: holding them would add megabytes.
+    assert large - small < 512 * 1024, (small, large)

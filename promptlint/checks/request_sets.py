@@ -45,16 +45,45 @@ CODES = frozenset({"PC101", "PC104", "PC203", "PC401", "PC402"})
 
 @dataclass
 class Turn:
-    """A request as the set rules remember it while it may still be compared."""
+    """A request as the set rules remember it while it may still be compared.
+
+    It keeps the prefix identity at its first and last breakpoints, not the request: the
+    request is read again (``fetch``) in the rare case it is compared byte by byte, or
+    held while it is a template's sample. A long log's memory is then a few hundred bytes
+    per conversation under way.
+    """
 
     index: int
-    analysis: Analysis
-    chain: list[bytes] | None  # its prefix identity (None: not simulated)
-    read_block: int | None
+    line: int
     timestamp: float | None
     kind: str
     reported: frozenset[str]  # what the request rules reported on it
+    read_block: int | None
+    last_end: int | None  # its last breakpoint that writes, and the prefix identity there
+    last_digest: bytes | None
+    first_end: int | None  # its first such breakpoint, and the identity there
+    first_digest: bytes | None
+    fetch: Callable[[int], Analysis | None]
+    held: Analysis | None = None
     template: tuple | None = None  # where it was counted as a request in no conversation
+
+    @classmethod
+    def of(cls, i: int, a: Analysis, chain: list[bytes] | None, read_block: int | None, timestamp, kind: str, reported, fetch) -> Turn:
+        last, first = _last_live(a), _first_live(a)
+        known = chain is not None
+        return cls(
+            i, a.request.span.line, timestamp, kind, frozenset(reported), read_block,
+            last, chain[last] if known and last is not None else None,  # type: ignore[index]
+            first, chain[first] if known and first is not None else None,  # type: ignore[index]
+            fetch, a,
+        )
+
+    @property
+    def analysis(self) -> Analysis:
+        if self.held is None:
+            self.held = self.fetch(self.index)
+            assert self.held is not None, "a request read again must lower again"
+        return self.held
 
     @property
     def request(self) -> Request:
@@ -78,7 +107,7 @@ class SetChecker:
     """The set rules over requests fed one at a time; ``finish`` gives their findings."""
 
     def __init__(self, path: str, ctx: Context, fetch: Callable[[int], Analysis | None]) -> None:
-        self.path, self.ctx = path, ctx
+        self.path, self.ctx, self.fetch = path, ctx, fetch
         self.simulator = Simulator(path, "bodies", ctx, fetch, keep=0)
         self.conversations = Conversations()
         self.breaks: list[_Break] = []
@@ -89,24 +118,30 @@ class SetChecker:
         """Take request ``i``; return the codes of its request findings the set overrules."""
         outcome = self.simulator.feed(i, a, now, usage)
         chain = self.simulator.chain
-        me = Turn(i, a, chain, outcome.read_block, timestamp, kind, frozenset(reported))
-        overruled = {"PC202"} if outcome.simulated else set()
+        me = Turn.of(i, a, chain, outcome.read_block, timestamp, kind, reported, self.fetch)
+        try:
+            return self._compare(me, a, chain, session, now, {"PC202"} if outcome.simulated else set())
+        finally:
+            if me.template is None or not me.template[2]:
+                me.held = None  # not a template's sample: read it again if it is ever compared
+
+    def _compare(self, me: Turn, a: Analysis, chain: list[bytes] | None, session: str | None, now: float, overruled: set[str]) -> set[str]:
         before = self.conversations.link(me, a.request, session, now)
         if before is None:
             self._count_template(me)
             return overruled
         self._uncount_template(before)
-        end = _last_live(before.analysis)
-        if end is None or before.chain is None or chain is None:
+        end = before.last_end
+        if end is None or before.last_digest is None or chain is None:
             return overruled
         if me.read_block is not None and me.read_block >= end:
             return overruled | {"PC101"}  # it read all the turn before it cached: its prefix did not change
-        if end < len(chain) and before.chain[end] == chain[end]:
+        if end < len(chain) and before.last_digest == chain[end]:
             found = _out_of_reach(before, me, end)
         else:
             found = _explain(compare(before.selected(), me.selected(), self.ctx, (before.analysis, a)), before, me)
         if found is not None:
-            self.breaks.append(_Break(found[0], i, before.index, found[1], shown=found[0] not in reported))
+            self.breaks.append(_Break(found[0], me.index, before.index, found[1], shown=found[0] not in me.reported))
         return overruled
 
     def finish(self, kind: str, assumption: str | None) -> Iterator[tuple[str, Finding]]:
@@ -134,8 +169,8 @@ class SetChecker:
 
     def _count_template(self, me: Turn) -> None:
         a = me.analysis
-        end = _first_live(a)
-        if end is None or me.chain is None:
+        end = me.first_end
+        if end is None or me.first_digest is None:
             return
         blocks = a.request.blocks[: end + 1]
         shape = (a.request.platform, a.request.model, end, tuple((x.section, x.role, x.type) for x in blocks))
@@ -143,19 +178,20 @@ class SetChecker:
         keys = [(self.bytes_templates, shape)]
         if any(x.section is not Section.TOOLS for x in blocks):  # a breakpoint on the tools has nothing else to compare
             keys.append((self.parameter_templates, (a.request.platform, end, content)))
+        sample = False
         for table, key in keys:
-            table.setdefault(key, _Template(end)).add(me)
-        me.template = (shape, (a.request.platform, end, content))
+            sample = table.setdefault(key, _Template(end)).add(me) or sample
+        me.template = (shape, (a.request.platform, end, content), sample)
 
     def _uncount_template(self, turn: Turn) -> None:
         """An earlier request turned out to start a conversation: it is no template member."""
         if turn.template is None:
             return
-        shape, content = turn.template
+        shape, content, _ = turn.template
         for table, key in ((self.bytes_templates, shape), (self.parameter_templates, content)):
             if key in table:
                 table[key].remove(turn)
-        turn.template = None
+        turn.template, turn.held = None, None
 
 
 def _last_live(a: Analysis) -> int | None:
@@ -256,22 +292,22 @@ def _out_of_reach(earlier: Turn, later: Turn, end: int) -> tuple[str, Finding] |
     if not marks or min(pos[m.index] - pos[end] for m in marks) < window:
         return None  # within reach: the entry had expired, or was never written
     nearest = min(marks, key=lambda m: m.index)
-    request, before = b.request, earlier.request
+    request, before = b.request, earlier
     return "PC203", Finding(
         nearest.breakpoint.span,
         f"breakpoint {nearest.number} is {pos[nearest.index] - pos[end] + 1} positions after the last breakpoint of the previous "
-        f"turn of this conversation (line {before.span.line}, {describe_block(request.blocks, end)}), counting itself; the "
+        f"turn of this conversation (line {before.line}, {describe_block(request.blocks, end)}), counting itself; the "
         f"lookback checks {window}, so that turn's cached prefix is not found and is written again",
         fix=Fix(f"add a breakpoint within {window} positions of the previous one (up to 4 per request), e.g. on the last block of the earlier turn"),
-        data={"previous_line": before.span.line, "positions": pos[nearest.index] - pos[end] + 1},
+        data={"previous_line": before.line, "positions": pos[nearest.index] - pos[end] + 1},
         same_as="PC203 conversation",
     )
 
 
 def _explain(diff, earlier: Turn, later: Turn) -> tuple[str, Finding] | None:
     """The rule a miss between two turns breaks, from ``sets.diff``'s reason."""
-    a, b = earlier.request, later.request
-    before = f"line {a.span.line}"
+    b = later.request
+    before = f"line {earlier.line}"
     reason = diff.reason if diff.verdict == "miss" else diff.lost
     if reason in ("model", "tools", "parameter"):
         what = _changed(diff)
@@ -293,7 +329,7 @@ def _explain(diff, earlier: Turn, later: Turn) -> tuple[str, Finding] | None:
             "breakpoint both send: what that turn cached cannot be read and is written again",
             note=f"same: {excerpt.get('before', '')} | before: {excerpt.get('a', '')} | now: {excerpt.get('b', '')}" if excerpt else d.detail or None,
             fix=Fix("re-send earlier turns and the system prompt byte for byte; put what changes after the last breakpoint"),
-            data={"previous_line": a.span.line, "offset": d.offset, "section": d.section, "section_index": d.section_index},
+            data={"previous_line": earlier.line, "offset": d.offset, "section": d.section, "section_index": d.section_index},
             same_as=f"PC101 conversation {d.section} {d.section_index}",
         )
     return None
@@ -320,21 +356,24 @@ class _Template:
         self.samples: dict[bytes, Turn] = {}  # the first request of each variant (up to SAMPLES)
         self.lines: dict[bytes, list[int]] = {}  # the first lines of each variant
 
-    def add(self, turn: Turn) -> None:
-        assert turn.chain is not None
-        identity = turn.chain[self.end]
+    def add(self, turn: Turn) -> bool:
+        """Count ``turn``; whether it is kept as a sample (its request is then held)."""
+        assert turn.first_digest is not None
+        identity = turn.first_digest
         self.members += 1
         if identity in self.variants or len(self.variants) < VARIANTS_KEPT:
             self.variants[identity] += 1
-        if identity not in self.samples and len(self.samples) < self.SAMPLES:
+        sample = identity not in self.samples and len(self.samples) < self.SAMPLES
+        if sample:
             self.samples[identity] = turn
         lines = self.lines.setdefault(identity, []) if identity in self.samples else None
         if lines is not None and len(lines) < 5:
-            lines.append(turn.request.span.line)
+            lines.append(turn.line)
+        return sample
 
     def remove(self, turn: Turn) -> None:
-        assert turn.chain is not None
-        identity = turn.chain[self.end]
+        assert turn.first_digest is not None
+        identity = turn.first_digest
         self.members -= 1
         if self.variants.get(identity):
             self.variants[identity] -= 1
@@ -343,8 +382,8 @@ class _Template:
         if self.samples.get(identity) is turn:
             del self.samples[identity]
             self.lines.pop(identity, None)
-        elif identity in self.lines and turn.request.span.line in self.lines[identity]:
-            self.lines[identity].remove(turn.request.span.line)
+        elif identity in self.lines and turn.line in self.lines[identity]:
+            self.lines[identity].remove(turn.line)
 
     @property
     def capped(self) -> bool:

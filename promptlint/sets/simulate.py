@@ -190,16 +190,30 @@ def _hash(data: bytes) -> bytes:
 
 def _block_bytes(block: Block, request_number: int) -> bytes:
     raw = block.raw
-    if isinstance(raw, str):  # string content is the API's shorthand for one text block
-        raw = {"type": "text", "text": raw}
+    head = f"{block.section.value}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
+    text = _plain_text(raw)
+    if text is not None:
+        # A plain text block's JSON is fixed by its text: skip encoding it. The \x02 cannot
+        # start JSON, so this never equals the bytes of a block with other keys or order.
+        return (head + "\x02" + text).encode("utf-8", "surrogatepass")
     if raw is not None:
         if isinstance(raw, dict) and "cache_control" in raw:
             raw = {k: v for k, v in raw.items() if k != "cache_control"}
         body = json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=str)
     else:  # no exact bytes: the text, and a hole never equals another request's
         body = "".join(p if isinstance(p, str) else f"\x00hole {request_number} {i}\x00" for i, p in enumerate(block.text.pieces))
-    head = f"{block.section.value}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
     return (head + body).encode("utf-8", "surrogatepass")
+
+
+def _plain_text(raw: object) -> str | None:
+    """The text of a block that is only ``{"type": "text", "text": ...}`` (in that order), or a string."""
+    if isinstance(raw, str):  # string content is the API's shorthand for one text block
+        return raw
+    if isinstance(raw, dict) and raw.get("type") == "text":
+        keys = [k for k in raw if k != "cache_control"]
+        if keys == ["type", "text"] and isinstance(raw["text"], str):
+            return raw["text"]
+    return None
 
 
 def _salt(request: Request, names: tuple[str, ...], extra: object = None) -> bytes:
