@@ -29,7 +29,7 @@ from ..diagnostic import Fix, Severity
 from ..request import Request, Section
 from ..sets.conversations import Conversations
 from ..sets.diff import Selected, canonical, compare, describe_block, describe_divergence, first_divergence
-from ..sets.simulate import Group, Simulation, Simulator, positions, ttl_seconds
+from ..sets.simulate import Group, Simulation, Simulator, block_bytes, positions, ttl_seconds
 from . import Finding, rule
 from .analysis import Analysis, Context
 
@@ -126,7 +126,7 @@ class SetChecker:
                 me.held = None  # not a template's sample: read it again if it is ever compared
 
     def _compare(self, me: Turn, a: Analysis, chain: list[bytes] | None, session: str | None, now: float, overruled: set[str]) -> set[str]:
-        before = self.conversations.link(me, a.request, session, now)
+        before = self.conversations.link(me, me.index, a.request, session, now)
         if before is None:
             self._count_template(me)
             return overruled
@@ -146,7 +146,7 @@ class SetChecker:
 
     def finish(self, kind: str, assumption: str | None) -> Iterator[tuple[str, Finding]]:
         self.simulator.kind = kind
-        simulation = self.simulator.finish(assumption)
+        simulation = self.simulator.finish(assumption, advise=False)
         for found in self.breaks:
             if found.shown:
                 yield found.code, found.finding
@@ -159,7 +159,12 @@ class SetChecker:
         explained = {i for found in self.breaks for i in (found.earlier, found.later)}
         timed = assumption is None
         for group in simulation.groups:
+            if not _measured(group):
+                continue
             seen = _ttl_seen(group, simulation, timed)
+            if not seen or (group.reads and group.ttl != "1h"):
+                continue  # neither rule can report it: spare its advice
+            self.simulator.advise(group)
             for finding in write_never_read(group, simulation, explained, seen):
                 yield "PC402", finding
             for finding in long_ttl_measured(group, simulation, seen):
@@ -174,7 +179,7 @@ class SetChecker:
             return
         blocks = a.request.blocks[: end + 1]
         shape = (a.request.platform, a.request.model, end, tuple((x.section, x.role, x.type) for x in blocks))
-        content = hashlib.blake2b("\x1e".join(canonical(x) for x in blocks if x.section is not Section.TOOLS).encode(), digest_size=16).digest()
+        content = hashlib.blake2b(b"\x1e".join(block_bytes(x, me.index) for x in blocks if x.section is not Section.TOOLS), digest_size=16).digest()
         keys = [(self.bytes_templates, shape)]
         if any(x.section is not Section.TOOLS for x in blocks):  # a breakpoint on the tools has nothing else to compare
             keys.append((self.parameter_templates, (a.request.platform, end, content)))

@@ -16,7 +16,7 @@ import hashlib
 from typing import TypeVar
 
 from ..request import Request, Section
-from .diff import canonical
+from .simulate import block_bytes
 
 T = TypeVar("T")
 
@@ -26,11 +26,12 @@ def _messages(request: Request) -> int:
     return len(indices)
 
 
-def _opening(request: Request) -> str | None:
-    first = [canonical(b) for b in request.blocks if b.section is Section.MESSAGES and b.message_index == 0]
+def _opening(request: Request, number: int) -> str | None:
+    # ``number`` makes an unknown value (a hole) in the opening message equal no other request's.
+    first = [block_bytes(b, number) for b in request.blocks if b.section is Section.MESSAGES and b.message_index == 0]
     if not first:
         return None
-    return hashlib.blake2b("\x1e".join(first).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return hashlib.blake2b(b"\x1e".join(first), digest_size=16).hexdigest()
 
 
 # A conversation idle this long can no longer read what it cached (the longest TTL is an
@@ -46,7 +47,7 @@ class Conversations:
         self.last: dict[str, tuple[object, int, float]] = {}  # key -> (turn, messages, time)
         self.seen = 0
 
-    def link(self, turn: T, request: Request, session: str | None, now: float) -> T | None:
+    def link(self, turn: T, number: int, request: Request, session: str | None, now: float) -> T | None:
         """Remember ``turn``; return the conversation's turn before it, if this one continues it."""
         self.seen += 1
         if self.seen % SWEEP_EVERY == 0:
@@ -54,7 +55,7 @@ class Conversations:
         size = _messages(request)
         if not size:
             return None
-        key = session if session is not None else _opening(request)  # an id, or the opening message's JSON
+        key = session if session is not None else _opening(request, number)  # an id, or the opening message's JSON
         if key is None:
             return None
         before = self.last.get(key)

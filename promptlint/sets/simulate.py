@@ -188,7 +188,8 @@ def _hash(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _block_bytes(block: Block, request_number: int) -> bytes:
+def block_bytes(block: Block, request_number: int) -> bytes:
+    """A block's identity for the cache: its exact JSON (marker left out), or its text with holes no other request has."""
     raw = block.raw
     head = f"{block.section.value}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
     text = _plain_text(raw)
@@ -238,7 +239,7 @@ def prefix_chain(request: Request, request_number: int, model: str | None) -> li
             levels.add(Section.MESSAGES)
             state = _hash(state + b"messages" + _salt(request, _MESSAGES_LEVEL, images))
         if block.type != "cachePoint":  # a Bedrock marker element: no content of its own
-            state = _hash(state + _block_bytes(block, request_number))
+            state = _hash(state + block_bytes(block, request_number))
         chain.append(state)
     return chain
 
@@ -524,7 +525,8 @@ class Simulator:
         # Records may be slightly out of time order: keep an hour's slack.
         self.entries = {k: e for k, e in self.entries.items() if now - e.touched <= e.lifetime + 3600}
 
-    def finish(self, assumption: str | None) -> Simulation:
+    def finish(self, assumption: str | None, advise: bool = True) -> Simulation:
+        """The result; without ``advise``, groups get their recommendation only from ``advise()``."""
         result = self.result
         result.kind = self.kind
         result.groups = list(self.groups.values())
@@ -532,8 +534,16 @@ class Simulator:
         result.notes = sorted(self.notes)
         result.observed = self.observed if self.observed.requests else None
         for group in result.groups:
-            _advise(group, self)
+            # The request read the cache and wrote its newest message for a next turn the set does not show.
+            group.newest_turn = group.reads == 0 and group.uses == 1 and group.section == Section.MESSAGES.value and group.first_read
+            if advise:
+                _advise(group, self)
         return result
+
+    def advise(self, group: Group) -> None:
+        """The group's recommendation (may read its first request again)."""
+        if not group.action:
+            _advise(group, self)
 
 
 def _options(prices: Prices | None, ttls) -> dict[str, _Option]:
@@ -570,8 +580,6 @@ def _price_request(out: RequestOutcome, prices: Prices | None) -> None:
 def _advise(group: Group, sim: Simulator) -> None:
     prices = group.prices
     about = f"~{group.tokens:,} tokens"
-    # The request read the cache and wrote its newest message for a next turn the set does not show.
-    group.newest_turn = group.reads == 0 and group.uses == 1 and group.section == Section.MESSAGES.value and group.first_read
     if group.status == "below-minimum":
         group.action = "drop-marker"
         group.advice = (
