@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Protocol
+from typing import Any, Callable, Protocol
 
 from ..registry import Family, Model, ProviderFacts, Registry, Resolution
-from ..request import Block, Breakpoint, Request, Section
+from ..request import Block, Breakpoint, Request, Section, Text
 from ..tokens import Counter, Estimate
-from ..tokens.prefix import anthropic_prefix_body, estimate_prefixes
+from ..tokens.prefix import PrefixCounts, anthropic_prefix_body
 from ..tokens.verdict import Verdict, judge
 
 class ApiCount(Protocol):
@@ -70,11 +69,38 @@ class SizeCheck:
     model_name: str
 
 
+class cached_property:  # noqa: N801 - used as functools.cached_property is
+    """``functools.cached_property`` without its lock.
+
+    Python 3.11's takes a lock on every first access, which costs more than most of the
+    answers cached here, and an analysis is never shared between threads.
+    """
+
+    def __init__(self, func: Callable) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 class Analysis:
     def __init__(self, request: Request, ctx: Context) -> None:
         self.request = request
         self.ctx = ctx
         self._estimates: dict[int, Estimate] = {}
+        self._counts: PrefixCounts | None = None
+        self._sized: list[tuple[str, bool]] | None = None  # each block's text.sized_text()
+        self._chars: list[int] | None = None  # characters through each block, for rough_estimate
+        self._first_not_ascii = 0
+        self._widest: float | None = None  # the family's most characters per token
 
     @property
     def shape_name(self) -> str:
@@ -174,10 +200,20 @@ class Analysis:
 
     def prefix_estimate(self, end: int) -> Estimate:
         if end not in self._estimates:
-            frame = int(self.ctx.registry.counting.get("frame_max_per_message", 0))
-            ends = {end} | {m.index for m in self.marked}
-            self._estimates.update(estimate_prefixes(self.request.blocks, sorted(ends), self.ctx.counter, self.family, frame))
+            counts = self._counts
+            if counts is None:
+                frame = int(self.ctx.registry.counting.get("frame_max_per_message", 0))
+                counts = self._counts = PrefixCounts(self.request.blocks, self.ctx.counter, self.family, frame, self._sized_texts())
+            counts.extend(end)
+            if 0 <= end < counts.counted:
+                self._estimates[end] = counts.estimate(end)
         return self._estimates[end]
+
+    def _sized_texts(self) -> list[tuple[str, bool]]:
+        """``block.text.sized_text()`` of each block, worked out once."""
+        if self._sized is None:
+            self._sized = [_sized_text(b.text) for b in self.request.blocks]
+        return self._sized
 
     def minimum(self) -> int | None:
         model = self.sizing_model
@@ -227,13 +263,15 @@ class Analysis:
         cpt = self.family.cpt
         if not cpt:
             return None
-        chars = 0
-        for block in self.request.blocks[: end + 1]:
-            text = block.text.sized_text()[0]
-            if not text.isascii():
-                return None
-            chars += len(text)
-        low = int(chars / max(band[2] for band in cpt.values()))
+        if self._chars is None:
+            self._chars, self._first_not_ascii = _char_sums(self._sized_texts())
+        count = len(range(len(self._chars))[: end + 1])  # blocks[: end + 1], as a slice counts them
+        if count > self._first_not_ascii:
+            return None
+        chars = self._chars[count - 1] if count else 0
+        if self._widest is None:
+            self._widest = max(band[2] for band in cpt.values())
+        low = int(chars / self._widest)
         return Estimate(low, low, math.inf, self.ctx.counter.name)
 
     def api_estimate(self, end: int) -> Estimate | None:
@@ -294,12 +332,35 @@ class Analysis:
         return repr(self.request.model) if self.request.model else "the model"
 
 
+def _char_sums(sized: list[tuple[str, bool]]) -> tuple[list[int], int]:
+    """Characters of the sized text through each block, and how many blocks lead before
+    the first whose text is not ASCII (all of them when none)."""
+    sums, chars, first = [], 0, len(sized)
+    for index, (text, _) in enumerate(sized):
+        if first == len(sized) and not text.isascii():
+            first = index
+        chars += len(text)
+        sums.append(chars)
+    return sums, first
+
+
+def _sized_text(text: Text) -> tuple[str, bool]:
+    pieces = text.pieces
+    if len(pieces) == 1 and type(pieces[0]) is str:  # nearly every block of a rendered request
+        return pieces[0], True
+    return text.sized_text()
+
+
 def can_carry(block: Block) -> bool:
     """Whether a block may carry a breakpoint (facts.md §1.9)."""
     if block.type in ("thinking", "redacted_thinking", "cachePoint"):
         return False
-    if block.type == "text" and block.text.is_static and not block.text.known_text():
-        return False
+    if block.type == "text":
+        pieces = block.text.pieces
+        if len(pieces) == 1 and type(pieces[0]) is str:  # the usual literal: it carries if not empty
+            return bool(pieces[0])
+        if block.text.is_static and not block.text.known_text():
+            return False
     return True
 
 

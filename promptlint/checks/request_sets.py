@@ -28,7 +28,7 @@ from typing import Callable, Iterator, Mapping
 from ..diagnostic import Fix, Severity
 from ..request import Request, Section
 from ..sets.conversations import Conversations
-from ..sets.diff import Selected, canonical, compare, describe_block, describe_divergence, first_divergence
+from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence
 from ..sets.simulate import Group, Simulation, Simulator, block_bytes, positions, ttl_seconds
 from . import Finding, rule
 from .analysis import Analysis, Context
@@ -434,16 +434,9 @@ def _template_bytes(t: _Template) -> Iterator[Finding]:
 
 
 def _small(x: str, y: str) -> bool:
-    start = 0
-    for p, q in zip(x, y):
-        if p != q:
-            break
-        start += 1
-    end = 0
-    for p, q in zip(reversed(x[start:]), reversed(y[start:])):
-        if p != q:
-            break
-        end += 1
+    """Whether two texts differ only in a short stretch (after their common start and end)."""
+    start = common_prefix(x, y)
+    end = common_prefix(x[start:][::-1], y[start:][::-1])
     return len(x) - start - end <= SMALL_DIFFERENCE and len(y) - start - end <= SMALL_DIFFERENCE
 
 

@@ -51,19 +51,64 @@ def _scan(text: str) -> Iterator[tuple[str, str]]:
     if len(text) > _SCAN_LIMIT:
         half = _SCAN_LIMIT // 2
         text = text[:half] + "\n" + text[-half:]
-    for match in _DATE.finditer(text):
-        start, end = match.span()
-        if _NOW_WORDS.search(text, max(0, start - _BEFORE), min(len(text), end + _AFTER)):
-            yield match.group(0), "a date or time next to words like 'today' or 'current date'"
-            break
-    for pattern, label in (
-        (_TIME_WITH_SECONDS, "a time of day with seconds"),
-        (_UUID, "a UUID (v1 or v4)"),
-        (_EPOCH, "epoch seconds or milliseconds"),
+    hints = _hints(text)
+    if hints is None or hints[0]:
+        for match in (_DATE if hints is None or hints[0] is _MONTHS else _DATE_NUMERIC).finditer(text):
+            start, end = match.span()
+            if _NOW_WORDS.search(text, max(0, start - _BEFORE), min(len(text), end + _AFTER)):
+                yield match.group(0), "a date or time next to words like 'today' or 'current date'"
+                break
+    for pattern, label, hint in (
+        (_TIME_WITH_SECONDS, "a time of day with seconds", 1),
+        (_UUID, "a UUID (v1 or v4)", 2),
+        (_EPOCH, "epoch seconds or milliseconds", 3),
     ):
-        match = pattern.search(text)
+        match = pattern.search(text) if hints is None or hints[hint] else None
         if match:
             yield match.group(0), label
+
+
+# Each shape above needs digits in some arrangement, and most prompt text has none of
+# them; searching it with the patterns costs far more (they cannot skip ahead to a likely
+# start) than ruling them out. In ASCII text, bytes mapped to digit "0", space " ", the
+# separators kept and all else "x" show the arrangements as plain substrings.
+_SHAPE_BYTES = bytes(
+    ord("0") if re.fullmatch(r"\d", chr(c)) else ord(" ") if re.fullmatch(r"\s", chr(c)) else c if chr(c) in ":-/" else ord("x")
+    for c in range(256)
+)
+# What a month-name date needs: a month word, then spaces and a digit (on lower-cased
+# text). Tried, reversed, only at the digits that follow a space: the text before each.
+_MONTH_THEN_DIGIT_REVERSED = re.compile(r"\d\s+,?\.?[a-z]*(?:naj|bef|ram|rpa|yam|nuj|luj|gua|pes|tco|von|ced)")
+_MONTHS = "months"  # the _DATE hint when a month-name date may be there
+# _DATE without its month-name alternatives, the others made to start with their first
+# digit (and \b as "no word character before that digit"): the same matches as _DATE
+# where no month-name date can be, found by skipping from digit to digit instead of
+# trying the pattern at every word.
+_DATE_NUMERIC = re.compile(
+    r"\d(?<!\w\d)(?:\d{3}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d?/\d{1,2}/\d{2,4}|\d?:\d{2}(?:\s*[ap]\.?m\.?)?)",
+    re.I,
+)
+_UUID_HINT = re.compile(r"-[0-9a-f]{4}-[14]", re.I)
+
+
+def _hints(text: str) -> tuple[object, bool, bool, bool] | None:
+    """Whether _DATE, _TIME_WITH_SECONDS, _UUID and _EPOCH could match in ``text``: false
+    only when they cannot (for _DATE, _MONTHS when a month-name date may be there too).
+    None when not worked out (text that is not ASCII)."""
+    if not text.isascii():
+        return None
+    shape = text.encode("ascii").translate(_SHAPE_BYTES)
+    date: object = b"0-0" in shape or b"0/0" in shape or b"0:0" in shape
+    digit = shape.find(b" 0") + 1
+    if digit:
+        backwards = text.lower()[::-1]
+        last = len(text) - 1
+        while digit:
+            if _MONTH_THEN_DIGIT_REVERSED.match(backwards, last - digit):
+                date = _MONTHS
+                break
+            digit = shape.find(b" 0", digit) + 1
+    return date, b"00:00:00" in shape, _UUID_HINT.search(text) is not None, b"0000000000" in shape
 
 
 _SECTION_NAMES = {"tools": "tool definition", "system": "system block", "messages": "message block"}
@@ -80,7 +125,7 @@ def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
         return
     newest = _newest_turn(a)
     for index, block in a.cached_blocks:
-        for hole in block.text.holes:
+        for hole in _holes(block.text):
             if hole.kind is HoleKind.VOLATILE and (newest is None or block.message_index != newest):
                 yield Finding(
                     hole.origin or block.span,
@@ -92,7 +137,7 @@ def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
         # template parts are re-rendered per request: conversation history is re-sent as it was.
         if a.request.origin != "json" or block.section is Section.MESSAGES:
             continue
-        for value, label in volatile_shapes(block.text.known_text()):
+        for value, label in volatile_shapes(_known_text(block.text)):
             where = _where(a, index, block)
             yield Finding(
                 block.span,
@@ -131,13 +176,25 @@ def _excerpt(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
+def _holes(text: Text) -> tuple[Hole, ...]:
+    pieces = text.pieces
+    if len(pieces) == 1 and type(pieces[0]) is str:  # a rendered request's block: no holes
+        return ()
+    return text.holes
+
+
+def _known_text(text: Text) -> str:
+    pieces = text.pieces
+    return pieces[0] if len(pieces) == 1 and type(pieces[0]) is str else text.known_text()
+
+
 def _holes_in_cache(a: Analysis, kind: HoleKind) -> Iterator[tuple[int, Block, Hole]]:
     """Each hole of ``kind`` in the cached part, once per origin."""
     if a.nothing_cached:
         return
     seen: set = set()
     for index, block in a.cached_blocks:
-        for hole in block.text.holes:
+        for hole in _holes(block.text):
             if hole.kind is kind and (hole.origin or hole.label) not in seen:
                 seen.add(hole.origin or hole.label)
                 yield index, block, hole

@@ -140,6 +140,9 @@ _BEDROCK_ID = re.compile(
 _VERTEX_ID = re.compile(r"^(?P<id>claude-[a-z0-9.-]+?)@(?P<date>\d{8})$")
 
 
+_RESOLVED_SIZE = 4096
+
+
 class Registry:
     def __init__(
         self,
@@ -160,11 +163,22 @@ class Registry:
         for model in self.models:
             for name in (model.id, *model.aliases):
                 self._by_name.setdefault(name.lower(), model)
+        # A log names the same few models thousands of times; an unknown id is matched
+        # against every model's patterns.
+        self._resolved: dict[str, Resolution] = {}
 
     # -- lookup -------------------------------------------------------------
 
     def resolve(self, spelled: str) -> Resolution:
         """Resolve an id as written in code or a request, on any platform or framework."""
+        found = self._resolved.get(spelled)
+        if found is None:
+            if len(self._resolved) >= _RESOLVED_SIZE:
+                self._resolved.clear()
+            found = self._resolved[spelled] = self._resolve(spelled)
+        return found
+
+    def _resolve(self, spelled: str) -> Resolution:
         name = spelled.strip()
         platform: str | None = None
         if "/" in name and name.startswith("arn:"):

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ def _hash(data: bytes) -> bytes:
 
 
 def block_bytes(block: Block, request_number: int) -> bytes:
-    """A block's identity for the cache: its exact JSON (marker left out), or its text with holes no other request has."""
+    """A block's identity for the cache: its exact JSON value (marker left out), or its text with holes no other request has."""
     raw = block.raw
     head = f"{block.section.value}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
     text = _plain_text(raw)
@@ -200,7 +201,12 @@ def block_bytes(block: Block, request_number: int) -> bytes:
     if raw is not None:
         if isinstance(raw, dict) and "cache_control" in raw:
             raw = {k: v for k, v in raw.items() if k != "cache_control"}
-        body = json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=str)
+        try:
+            # marshal's bytes tell two values apart exactly as their JSON would (types, key
+            # order and text kept) at a fraction of the cost; \x03 starts neither other form.
+            return head.encode("utf-8", "surrogatepass") + b"\x03" + marshal.dumps(raw, 2)
+        except ValueError:  # a value marshal cannot write: its JSON
+            body = json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=str)
     else:  # no exact bytes: the text, and a hole never equals another request's
         body = "".join(p if isinstance(p, str) else f"\x00hole {request_number} {i}\x00" for i, p in enumerate(block.text.pieces))
     return (head + body).encode("utf-8", "surrogatepass")

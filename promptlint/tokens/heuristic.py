@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from ..registry import Family
@@ -17,12 +18,13 @@ from ..request import ContentKind
 from . import Estimate, Segment
 
 _CJK_RANGES = "\u1100-\u11ff\u3000-\u303f\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_CJK = re.compile(f"[{_CJK_RANGES}]")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CJK = f"[{_CJK_RANGES}]"
+_CYRILLIC = "[\u0400-\u04ff]"
 # Everything that is not ASCII, Latin-1, Latin Extended-A, Cyrillic, CJK, general punctuation or
 # currency: other scripts (any block), IPA and rare Latin letters, combining marks, symbols (arrows,
 # maths, APL, box drawing) and every supplementary-plane character (emoji, CJK Ext B+, Adlam, ...).
-_OTHER_SCRIPT = re.compile(f"[^\x00-\u017f\u0400-\u04ff\u2000-\u206f\u20a0-\u20bf{_CJK_RANGES}]")
+_OTHER_SCRIPT = f"[^\x00-\u017f\u0400-\u04ff\u2000-\u206f\u20a0-\u20bf{_CJK_RANGES}]"
+
 # Share of a text in non-Latin scripts above which its spaces, digits and punctuation are priced
 # as machine data: between non-Latin words they do not merge into word tokens as in English.
 _SCRIPT_SHARE = 0.25
@@ -54,6 +56,22 @@ class HeuristicCounter:
     def __init__(self) -> None:
         # The same system prompt is counted for every request of a log and every breakpoint.
         self._bands: dict[tuple[str, ContentKind, str], tuple[float, float, float, bool]] = {}
+        self._ones: dict[tuple[str, ContentKind, str], tuple[int, int, float, str, bool]] = {}
+
+    def count_one(self, text: str, kind: ContentKind, family: Family) -> tuple[int, int, float, str, bool]:
+        """``count([(text, kind)], family)`` as (low, point, high, method, settled).
+
+        A prefix is counted block by block and a log repeats its blocks request after
+        request: this is that count without building an Estimate each time.
+        """
+        key = (text, kind, family.name)
+        found = self._ones.get(key)
+        if found is None:
+            estimate = self.count([(text, kind)], family)
+            if len(self._ones) >= _CACHE_SIZE:
+                self._ones.clear()
+            found = self._ones[key] = (estimate.low, estimate.point, estimate.high, estimate.method, estimate.settled)
+        return found
 
     def count(self, segments: Sequence[Segment], family: Family) -> Estimate:
         if not family.cpt:
@@ -88,6 +106,13 @@ def _band(text: str, kind: ContentKind, family: Family) -> tuple[float, float, f
     return low, point, high, settled
 
 
+@lru_cache(maxsize=1)
+def _scripts() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """_CJK, _CYRILLIC and _OTHER_SCRIPT compiled, when a text first needs them: their
+    classes are large enough to take milliseconds to compile, and most text is ASCII."""
+    return re.compile(_CJK), re.compile(_CYRILLIC), re.compile(_OTHER_SCRIPT)
+
+
 def _runs(text: str, kind: ContentKind) -> list[tuple[str, int]]:
     """(band kind, character count) pairs covering ``text``."""
     if not text:
@@ -95,12 +120,13 @@ def _runs(text: str, kind: ContentKind) -> list[tuple[str, int]]:
     runs: list[tuple[str, int]] = []
     rest = text
     if not text.isascii():
-        cjk = len(_CJK.findall(text))
-        cyrillic = len(_CYRILLIC.findall(text))
-        other = len(_OTHER_SCRIPT.findall(text))
+        cjk_pattern, cyrillic_pattern, other_pattern = _scripts()
+        cjk = len(cjk_pattern.findall(text))
+        cyrillic = len(cyrillic_pattern.findall(text))
+        other = len(other_pattern.findall(text))
         runs += [(k, n) for k, n in (("cjk", cjk), ("cyrillic", cyrillic), ("other_script", other)) if n]
         if cjk or cyrillic or other:
-            rest = _OTHER_SCRIPT.sub("", _CYRILLIC.sub("", _CJK.sub("", text)))
+            rest = other_pattern.sub("", cyrillic_pattern.sub("", cjk_pattern.sub("", text)))
         if kind is not ContentKind.JSON and (cjk + cyrillic + other) >= _SCRIPT_SHARE * len(text):
             if rest:
                 runs.append(("unknown", len(rest)))
@@ -132,18 +158,22 @@ def _latin_kind(text: str) -> str:
     if size > 200 and sum(stripped.count(c) for c in " \t\n") < size * 0.03:
         return "unknown"
     # Digits, punctuation and symbols: tables, matrices, terse code (J, K, APL sessions).
-    if len(_NOT_WORDS.findall(stripped)) > _DENSE * size:
+    if _count_not_words(stripped) > _DENSE * size:
         return "unknown"
     # Upper-case words cost a case marker each (v4.7+): BASIC, COBOL, ArnoldC, shouted text.
-    letters = _WORD.findall(stripped)
-    upper = sum(len(w) for w in letters if w.isupper())
+    ascii = stripped.isascii()
+    # Words never span lines, so one pass line by line gives both the text's words and its
+    # sentences (_reads_as_english).
+    lines = _ascii_line_words(stripped) if ascii else None
+    letters = [w for words in lines for w in words] if lines is not None else _WORD.findall(stripped)
+    upper = sum(map(len, filter(str.isupper, letters)))
     if upper > 0.5 * max(sum(map(len, letters)), 1):
         return "unknown"
     if sum(stripped.count(c) for c in _CODE_CHARS) > size * 0.05:
         return "code"
     # Prose and Markdown bands were measured on English: other languages, and code the
     # shape test missed, are priced as machine data.
-    if not _reads_as_english(stripped):
+    if not (_ascii_reads_as_english(lines, letters) if lines is not None else _reads_as_english(stripped)):
         return "unknown"
     if _MARKDOWN.search(stripped):
         return "markdown"
@@ -162,6 +192,39 @@ def _reads_as_english(text: str) -> bool:
     sentences = [line for line in text.splitlines() if len(_WORD.findall(line)) >= _SENTENCE_WORDS]
     words = _WORD.findall(("\n".join(sentences) if len(sentences) >= 2 else text).lower())
     return sum(w in _STOP for w in words) >= _ENGLISH * max(len(words), 1)
+
+
+def _ascii_reads_as_english(lines: list[list[str]], letters: list[str]) -> bool:
+    """``_reads_as_english`` of an ASCII text, from its words line by line and in all.
+
+    In ASCII, lower-casing changes no character's class, so the words of the lower-cased
+    text are the text's words lower-cased.
+    """
+    sentences = [words for words in lines if len(words) >= _SENTENCE_WORDS]
+    words = [w for s in sentences for w in s] if len(sentences) >= 2 else letters
+    return sum(map(_STOP.__contains__, map(str.lower, words))) >= _ENGLISH * max(len(words), 1)
+
+
+# ASCII characters _NOT_WORDS does not match: deleting them leaves those it does.
+_WORDS_OR_SPACE = bytes(c for c in range(128) if not _NOT_WORDS.match(chr(c)))
+
+
+# ASCII letters and line breaks kept, every other byte a space: then ``str.split`` finds
+# exactly the words _WORD finds, and ``splitlines`` the same lines, at C speed.
+_LETTERS_AND_BREAKS = bytes(c if _WORD.fullmatch(chr(c)) or len(f"a{chr(c)}b".splitlines()) == 2 else 32 for c in range(256))
+
+
+def _ascii_line_words(text: str) -> list[list[str]]:
+    """``[_WORD.findall(line) for line in text.splitlines()]`` for an ASCII text."""
+    plain = text.encode("ascii").translate(_LETTERS_AND_BREAKS).decode("ascii")
+    return [line.split() for line in plain.splitlines()]
+
+
+def _count_not_words(text: str) -> int:
+    """``len(_NOT_WORDS.findall(text))``, without building the list for ASCII text."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _WORDS_OR_SPACE))
+    return len(_NOT_WORDS.findall(text))
 
 
 def _is_json(text: str) -> bool:

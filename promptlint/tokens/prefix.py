@@ -21,26 +21,77 @@ def estimate_prefixes(
     Holes and media have no offline size, so they leave ``high`` unbounded.
     """
     wanted = set(ends)
-    out: dict[int, Estimate] = {}
-    total = Estimate(0, 0, 0, counter.name)
-    unbounded = False
-    messages: set[int] = set()
-    has_tools = False
-    for index, block in enumerate(blocks[: max(wanted, default=-1) + 1]):
-        has_tools = has_tools or block.section is Section.TOOLS
-        if block.message_index is not None:
-            messages.add(block.message_index)
-        text, bounded = block.text.sized_text()
-        if block.content is ContentKind.MEDIA or not bounded:
-            unbounded = True
-        if text:
-            part = counter.count([(text, block.content)], family)
-            total = Estimate(total.low + part.low, total.point + part.point, total.high + part.high, part.method, total.settled and part.settled)
-        if index in wanted:
-            overhead = frame_per_message * max(1, len(messages)) + (family.tool_overhead if has_tools else 0)
-            high = math.inf if unbounded else total.high + overhead
-            out[index] = Estimate(total.low, total.point, high, total.method, total.settled)
-    return out
+    counts = PrefixCounts(blocks, counter, family, frame_per_message)
+    counts.extend(max(wanted, default=-1))
+    return {index: counts.estimate(index) for index in range(counts.counted) if index in wanted}
+
+
+class PrefixCounts:
+    """``estimate_prefixes`` for every block index, counted as far as has been asked.
+
+    A request's breakpoints, its whole length and whatever else a rule or the simulator
+    asks about are all prefixes of one sequence of blocks: each block is counted once,
+    however many prefixes and in whatever order they are asked for.
+    """
+
+    def __init__(
+        self,
+        blocks: Sequence[Block],
+        counter: Counter,
+        family: Family,
+        frame_per_message: int,
+        sized: Sequence[tuple[str, bool]] | None = None,
+    ) -> None:
+        self.blocks = blocks
+        self.counter = counter
+        self.family = family
+        self.frame = frame_per_message
+        # Each block's ``text.sized_text()``, when the caller has them already.
+        self.sized = sized
+        # Through block i, for each i counted so far: (low, point, high, method, settled).
+        self._totals: list[tuple[int, int, float, str, bool]] = []
+        self._total: tuple[int, int, float, str, bool] = (0, 0, 0, counter.name, True)
+        self._unbounded = False
+        self._messages: set[int] = set()
+        self._has_tools = False
+
+    @property
+    def counted(self) -> int:
+        return len(self._totals)
+
+    def estimate(self, index: int) -> Estimate:
+        low, point, high, method, settled = self._totals[index]
+        return Estimate(low, point, high, method, settled)
+
+    def extend(self, end: int) -> None:
+        """Count blocks up to index ``end`` (clamped to the blocks there are)."""
+        blocks, totals = self.blocks, self._totals
+        stop = min(end + 1, len(blocks))
+        if len(totals) >= stop:
+            return
+        counter, family, sized = self.counter, self.family, self.sized
+        count_one = getattr(counter, "count_one", None)
+        low, point, high, method, settled = self._total
+        unbounded, messages, has_tools = self._unbounded, self._messages, self._has_tools
+        for index in range(len(totals), stop):
+            block = blocks[index]
+            has_tools = has_tools or block.section is Section.TOOLS
+            if block.message_index is not None:
+                messages.add(block.message_index)
+            text, bounded = sized[index] if sized is not None else block.text.sized_text()
+            if block.content is ContentKind.MEDIA or not bounded:
+                unbounded = True
+            if text:
+                if count_one is not None:
+                    part_low, part_point, part_high, method, part_settled = count_one(text, block.content, family)
+                else:
+                    part = counter.count([(text, block.content)], family)
+                    part_low, part_point, part_high, method, part_settled = part.low, part.point, part.high, part.method, part.settled
+                low, point, high, settled = low + part_low, point + part_point, high + part_high, settled and part_settled
+            overhead = self.frame * max(1, len(messages)) + (family.tool_overhead if has_tools else 0)
+            totals.append((low, point, math.inf if unbounded else high + overhead, method, settled))
+        self._total = (low, point, high, method, settled)
+        self._unbounded, self._has_tools = unbounded, has_tools
 
 
 def anthropic_prefix_body(blocks: Sequence[Block], model: str) -> dict | None:

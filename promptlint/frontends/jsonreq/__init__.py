@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -170,20 +172,40 @@ def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed
     parsed = Parsed()
     members = RequestSet(kind="bodies", path=path, requests=[])
     kinds: set[str] = set()
-    for item in records(path, lines, registry):
-        if isinstance(item, ParseError):
-            parsed.errors.append(item)
-            continue
-        kinds.add(item.kind)
-        members.requests.append(item.request)
-        members.timestamps.append(item.timestamp)
-        members.usage.append(item.usage)
-        members.sessions.append(item.session)
+    with _collector_paused():
+        for item in records(path, lines, registry):
+            if isinstance(item, ParseError):
+                parsed.errors.append(item)
+                continue
+            kinds.add(item.kind)
+            members.requests.append(item.request)
+            members.timestamps.append(item.timestamp)
+            members.usage.append(item.usage)
+            members.sessions.append(item.session)
     if members.requests:
         members.kind = set_kind(kinds)
         parsed.requests.extend(members.requests)
         parsed.sets.append(members)
     return parsed
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off while a whole file is read into memory.
+
+    Everything read stays alive and nothing read refers back to anything (JSON values and
+    the requests lowered from them), so the collector would find nothing; but it runs
+    every few hundred allocations and, as the heap grows, walks all of it again and again:
+    a fifth of the time of reading a large log. Reference counting still frees what is
+    dropped, and the collector runs as usual afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def set_kind(kinds: set[str]) -> str:

@@ -13,6 +13,7 @@ run time), which becomes a block of unknown content.
 from __future__ import annotations
 
 import json
+import marshal
 from typing import Any, Callable
 
 from ...registry import Registry
@@ -69,10 +70,30 @@ class Place:
 def _json_text(value: Any, drop: str | None = None) -> Text:
     if drop and isinstance(value, dict) and drop in value:
         value = {k: v for k, v in value.items() if k != drop}
+    # A log sends the same tool definitions (and re-sends the same history) with every
+    # request. marshal's bytes are a quick, exact key for a value (types and key order
+    # kept; it refuses holes from code), several times cheaper than rendering the JSON.
     try:
-        return Text.literal(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
+        key = marshal.dumps(value, 2)
+    except ValueError:
+        key = None
+    if key is not None:
+        found = _rendered.get(key)
+        if found is not None:
+            return found
+    try:
+        text = Text.literal(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
     except TypeError:  # holes from code: render around them
-        return _json_with_holes(value)
+        text = _json_with_holes(value)
+    if key is not None:
+        if len(_rendered) >= _RENDERED_SIZE:
+            _rendered.clear()
+        _rendered[key] = text
+    return text
+
+
+_RENDERED_SIZE = 4096
+_rendered: dict[bytes, Text] = {}
 
 
 def _json_with_holes(value: Any) -> Text:

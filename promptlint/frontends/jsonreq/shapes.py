@@ -11,6 +11,7 @@ only that they be strings, so two parts that differ only there are equally valid
 from __future__ import annotations
 
 import json
+import marshal
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
@@ -65,7 +66,10 @@ class _Shape:
     def _cached(self, part: str, instance: Any, validator: Any) -> list[Problem]:
         # Tool definitions are templates, the same on every request: keyed as written.
         keyed = instance if part in _TEMPLATES else _skeleton(instance)
-        key = (self.provider, part, json.dumps(keyed, ensure_ascii=False))
+        try:  # marshal's bytes: an exact key (types and key order kept), cheaper than JSON
+            key = (self.provider, part, marshal.dumps(keyed, 2))
+        except ValueError:  # a value marshal cannot write
+            key = (self.provider, part, json.dumps(keyed, ensure_ascii=False, default=repr).encode())
         found = _results.get(key)
         if found is None:
             if len(_results) >= _CACHE_SIZE:
