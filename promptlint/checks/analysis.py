@@ -315,6 +315,13 @@ class Analysis:
         return {c.marked.number for c in self.size_checks if c.verdict is Verdict.BELOW}
 
     @cached_property
+    def live(self) -> list[Marked]:
+        """Breakpoints that are accepted and long enough to write anything."""
+        if self.rejected:
+            return []
+        return [m for m in self.marked if m.number not in self.ignored_breakpoints and m.number not in self.invalid_marks]
+
+    @cached_property
     def nothing_cached(self) -> bool:
         """Whether no part of this request can be cached: no breakpoint, or every one too short."""
         if self.marked:

@@ -69,13 +69,6 @@ def _sections(a: Analysis, end: int) -> list[str]:
     return seen
 
 
-def _live(a: Analysis):
-    """Breakpoints that are accepted and long enough to write anything."""
-    if a.rejected:
-        return []
-    return [m for m in a.marked if m.number not in a.ignored_breakpoints and m.number not in a.invalid_marks]
-
-
 @rule(
     "PC202",
     "breakpoint-on-volatile-suffix",
@@ -84,7 +77,7 @@ def _live(a: Analysis):
 )
 def breakpoint_on_volatile_suffix(a: Analysis) -> Iterator[Finding]:
     call = a.request.call
-    live = _live(a)
+    live = a.live
     if call is None or call.extended or not live:
         return
     last = live[-1]
@@ -113,7 +106,7 @@ def long_ttl_unlikely_to_pay(a: Analysis) -> Iterator[Finding]:
     call = a.request.call
     if call is None or not call.runs_once or a.request.in_batch:
         return
-    for marked in _live(a):
+    for marked in a.live:
         if a.ttl(marked.breakpoint) == "1h":
             yield Finding(
                 marked.breakpoint.span,
@@ -132,7 +125,7 @@ def long_ttl_unlikely_to_pay(a: Analysis) -> Iterator[Finding]:
 )
 def cold_concurrent_fanout(a: Analysis) -> Iterator[Finding]:
     call = a.request.call
-    if call is None or not call.fanouts or not _live(a):
+    if call is None or not call.fanouts or not a.live:
         return
     for fanout in call.fanouts:
         yield Finding(

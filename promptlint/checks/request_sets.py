@@ -69,7 +69,8 @@ class Turn:
 
     @classmethod
     def of(cls, i: int, a: Analysis, chain: list[bytes] | None, read_block: int | None, timestamp, kind: str, reported, fetch) -> Turn:
-        last, first = _last_live(a), _first_live(a)
+        ends = [m.index for m in a.live]
+        last, first = (max(ends), min(ends)) if ends else (None, None)
         known = chain is not None
         return cls(
             i, a.request.span.line, timestamp, kind, frozenset(reported), read_block,
@@ -197,16 +198,6 @@ class SetChecker:
             if key in table:
                 table[key].remove(turn)
         turn.template, turn.held = None, None
-
-
-def _last_live(a: Analysis) -> int | None:
-    ends = [m.index for m in a.marked if m.number not in a.invalid_marks and m.number not in a.ignored_breakpoints]
-    return max(ends) if ends else None
-
-
-def _first_live(a: Analysis) -> int | None:
-    ends = [m.index for m in a.marked if m.number not in a.invalid_marks and m.number not in a.ignored_breakpoints]
-    return min(ends) if ends else None
 
 
 # -- the simulation: PC402, PC401 --------------------------------------------------------------

@@ -25,14 +25,15 @@ ERRORS_KEPT = 1_000
 def simulate_jsonl(path: Path, shown: str, ctx: Context, keep: int = KEPT_REQUESTS) -> tuple[Simulation | None, list[ParseError], int]:
     """The simulation of one JSONL file (None if it holds no requests), its first parse errors, and their count."""
     errors: list[ParseError] = []
-    counted = [0]
+    error_count = 0
 
     def consume(members, fetch, assumption) -> Simulation | None:
+        nonlocal error_count
         simulator = Simulator(shown, "bodies", ctx, fetch, keep=keep)
         kinds: set[str] = set()
         for member in members:
             if isinstance(member, ParseError):
-                counted[0] += 1
+                error_count += 1
                 if len(errors) < ERRORS_KEPT:
                     errors.append(member)
                 continue
@@ -44,4 +45,4 @@ def simulate_jsonl(path: Path, shown: str, ctx: Context, keep: int = KEPT_REQUES
         return simulator.finish(assumption())
 
     result = read_jsonl(path, shown, ctx, consume)
-    return result, errors, counted[0]
+    return result, errors, error_count
