@@ -12,6 +12,8 @@ EXPECTED = {
     ("agents/ttl_order.json", "PC204"),
     ("help_centre/thermostat_assistant.json", "PC206"),
     ("labeling/stage1_batch.jsonl", "PC301"),
+    ("labeling/stage2_batch.jsonl", "PC401"),
+    ("labeling/stage2_batch.jsonl", "PC402"),
     ("legacy/deprecated_model.json", "PC303"),
     ("legacy/old_model.json", "PC303"),
     ("migration/from_converse.json", "PL002"),
