@@ -152,9 +152,6 @@ class Simulation:
     cost_with: float = 0.0
     cost_without: float = 0.0
     unpriced: int = 0
-    # The prefix identity of each simulated request (by its index in the set), block by
-    # block, when asked for: the set rules compare requests with it. Not part of the report.
-    chains: dict[int, list[bytes]] = field(default_factory=dict, repr=False)
     end_time: float = 0.0  # the last request's start time
     observed: Observed | None = None  # the log's recorded usage against the simulation
 
@@ -322,7 +319,6 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
     """Run every request of ``members`` through a model of the provider's cache, in time order.
 
     ``analyses``, one per request when the caller has them already, saves analysing twice.
-    The set rules need each request's prefix identity, so the simulation keeps it.
     """
     times, assumption = start_times(members)
     order = sorted(range(len(members.requests)), key=lambda i: times[i])  # stable: file order on ties
@@ -330,7 +326,7 @@ def simulate(members: RequestSet, ctx: Context, analyses: list[Analysis] | None 
     def fetch(i: int) -> Analysis:
         return analyses[i] if analyses is not None else Analysis(members.requests[i], ctx)
 
-    sim = Simulator(members.path, members.kind, ctx, fetch, keep_chains=True)
+    sim = Simulator(members.path, members.kind, ctx, fetch)
     usages = members.usage
     for i in order:
         sim.feed(i, fetch(i), times[i], usages[i] if i < len(usages) else None)
@@ -346,13 +342,13 @@ class Simulator:
     """The cache model, fed one request at a time in the order they were sent.
 
     Memory grows with the prefix groups, not with the requests: what is kept per request
-    is its outcome (the first ``keep`` of them) and, when ``keep_chains``, its prefix identity.
+    is its outcome (the first ``keep`` of them).
     ``fetch(i)`` gives request ``i``'s analysis again, for the advice on a group at the end.
     """
 
-    def __init__(self, path: str, kind: str, ctx: Context, fetch, keep_chains: bool = False, keep: int | None = None) -> None:
+    def __init__(self, path: str, kind: str, ctx: Context, fetch, keep: int | None = None) -> None:
         self.path, self.kind, self.ctx, self.fetch = path, kind, ctx, fetch
-        self.keep_chains, self.keep = keep_chains, keep
+        self.keep = keep
         self.entries: dict[bytes, _Entry] = {}
         self.groups: dict[bytes, Group] = {}
         self.shared: Counter[bytes] = Counter()
@@ -385,8 +381,6 @@ class Simulator:
             return out
         out.simulated = True
         chain = self.chain = prefix_chain(request, i, model.id if model else request.model)
-        if self.keep_chains:
-            result.chains[i] = chain
         if len(self.shared) < SHARED_KEPT:
             self.shared.update(set(chain))
         else:
@@ -642,7 +636,7 @@ def _move_target(group: Group, sim: Simulator) -> str | None:
     if a is None:
         return None
     model = a.sizing_model
-    chain = sim.result.chains.get(group.first_request) or prefix_chain(a.request, group.first_request, model.id if model else a.request.model)
+    chain = prefix_chain(a.request, group.first_request, model.id if model else a.request.model)
     shared = sim.shared
     marked_ends = {m.index for m in a.marked}
     for j in range(group.block - 1, -1, -1):
