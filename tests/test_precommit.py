@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def try_repo(repo: Path, tmp_path_factory: pytest.TempPathFactory):
 
     def run(*files: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            ["pre-commit", "try-repo", str(ROOT), "promptlint", "--files", *files],
+            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "promptlint", "--files", *files],
             cwd=repo,
             env=env,
             capture_output=True,
