@@ -255,6 +255,40 @@ def test_block_without_type_points_at_the_block(lint):
     assert found[0].span.line == 9  # the block's opening brace
 
 
+def test_a_shape_is_validated_once_for_requests_that_differ_only_where_the_schema_does_not_look():
+    from promptlint.frontends.jsonreq import shapes
+
+    shapes._results.clear()
+    for session in range(20):
+        body = anthropic("x", [{"role": "user", "content": f"Question {session}"}])
+        body["metadata"] = {"user_id": f"session-{session}", "tags": [session]}
+        body["tools"] = [{"name": f"tool_{session}", "description": "d" * session, "input_schema": {"type": "object", "properties": {str(session): {}}}}]
+        assert shapes.problems("anthropic", body) == []
+    # the frame, the system-less message and the tool: one validation each, not one per session
+    assert len(shapes._results) == 3
+
+
+def test_a_wrong_type_is_still_reported_after_a_valid_value_was_remembered(lint):
+    good = anthropic("x")
+    good["metadata"] = {"user_id": "u1"}
+    assert lint(good) == []
+    bad = anthropic("x")
+    bad["metadata"] = "u1"
+    found = lint(bad)
+    assert codes(found) == ["PL002"] and "metadata: expected an object, got a string" in found[0].message
+    negative = anthropic("x")
+    negative["max_tokens"] = -1  # a field with a constraint beyond its type keeps its value in the key
+    assert codes(lint(negative)) == ["PL002"]
+
+
+def test_a_schema_that_constrains_unlisted_keys_elides_nothing():
+    from promptlint.frontends.jsonreq.shapes import _free_fields
+
+    schema = {"properties": {"note": {"type": "string"}, "id": {"type": "string", "pattern": "^a"}}}
+    assert _free_fields(schema) == (frozenset({"note"}), frozenset({"note"}))
+    assert _free_fields(schema | {"$defs": {"x": {"additionalProperties": {"maxLength": 3}}}}) == (frozenset(), frozenset())
+
+
 def test_non_request_json_is_ignored(lint):
     assert lint({"name": "my-app", "version": "1.0.0", "dependencies": {}}, name="package.json") == []
     assert lint({"input": "not a request", "expected": 3}, name="fixture.json") == []

@@ -4,8 +4,10 @@ A log or batch holds thousands of requests that repeat the same tools, system bl
 and conversation history, so a body is validated in parts: each element of a
 top-level array whose items are a named definition (messages, tools, system blocks)
 on its own, and the rest of the body with those arrays emptied. Each part's result is
-remembered under a key that elides free text — the schemas ask of free-text fields
-only that they be strings, so two parts that differ only there are equally valid.
+remembered under a key that keeps only what the schema can see: a field the schema
+asks nothing of but its JSON type (free text, ids, ``metadata``, a tool's
+``input_schema``) is keyed by its type alone, so parts that differ only there share one
+validation. Which fields those are is read off the schema itself, not listed here.
 """
 
 from __future__ import annotations
@@ -25,10 +27,6 @@ _SCHEMAS = {
 }
 # Enough to show what is wrong; a body that breaks more is not a request of this shape.
 MAX_PROBLEMS = 5
-_FREE_TEXT = frozenset(
-    ("text", "thinking", "signature", "data", "description", "instructions", "refusal", "content", "system", "input", "arguments", "output")
-)
-_TEMPLATES = frozenset(("tools",))
 _CACHE_SIZE = 8192
 _results: dict[tuple[str, str, str], list[tuple[tuple, str]]] = {}
 
@@ -42,6 +40,7 @@ class _Shape:
         text = resources.files(__package__).joinpath("schemas", _SCHEMAS[provider]).read_text(encoding="utf-8")
         schema = json.loads(text)
         self.provider = provider
+        self.skeleton = _Skeleton(*_free_fields(schema))
         self.whole = Draft202012Validator(schema)
         # Top-level arrays whose items are a named definition: validated element by element.
         self.parts: dict[str, Any] = {}
@@ -64,8 +63,7 @@ class _Shape:
         return found[:MAX_PROBLEMS]
 
     def _cached(self, part: str, instance: Any, validator: Any) -> list[Problem]:
-        # Tool definitions are templates, the same on every request: keyed as written.
-        keyed = instance if part in _TEMPLATES else _skeleton(instance)
+        keyed = self.skeleton(instance)
         try:  # marshal's bytes: an exact key (types and key order kept), cheaper than JSON
             key = (self.provider, part, marshal.dumps(keyed, 2))
         except ValueError:  # a value marshal cannot write
@@ -78,13 +76,77 @@ class _Shape:
         return found
 
 
-def _skeleton(value: Any) -> Any:
-    """``value`` with free-text strings emptied: the part of it that decides validity."""
-    if isinstance(value, dict):
-        return {k: "" if k in _FREE_TEXT and isinstance(v, str) else _skeleton(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_skeleton(v) for v in value]
-    return value
+# Keywords that carry no constraint, and those that cannot fail on a string.
+_ANNOTATIONS = frozenset(("description", "title", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"))
+_NOT_FOR_STRINGS = frozenset(
+    (
+        "items", "prefixItems", "contains", "minContains", "maxContains", "minItems", "maxItems", "uniqueItems",
+        "properties", "required", "minProperties", "maxProperties", "dependentRequired",
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    )
+)  # fmt: skip
+# Keywords that constrain keys no ``properties`` lists: with them, a field's name no longer tells its schema.
+_UNLISTED_KEYS = ("additionalProperties", "patternProperties", "unevaluatedProperties", "propertyNames", "dependentSchemas")
+_BLANK = {str: "", dict: {}, list: []}
+
+
+def _free_fields(schema: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """(fields whose value the schema checks only for its JSON type, fields whose string value it does not check beyond that).
+
+    A field counts only if every ``properties`` entry of that name, anywhere in the schema,
+    says so; a schema that constrains unlisted keys gives no field at all.
+    """
+    seen: dict[str, list[set[str]]] = {}
+    unlisted = False
+
+    def walk(node: Any) -> None:
+        nonlocal unlisted
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        if not isinstance(node, dict):
+            return
+        if any(node.get(k) not in (None, True, {}) for k in _UNLISTED_KEYS):
+            unlisted = True
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, sub in properties.items():
+                seen.setdefault(name, []).append(set(sub) - _ANNOTATIONS if isinstance(sub, dict) else {"?"} if sub is False else set())
+        for value in node.values():
+            walk(value)
+
+    walk(schema)
+    if unlisted:
+        return frozenset(), frozenset()
+    typed_only = frozenset(name for name, uses in seen.items() if all(keys <= {"type"} for keys in uses))
+    free_strings = frozenset(name for name, uses in seen.items() if all(keys - {"type"} <= _NOT_FOR_STRINGS for keys in uses))
+    return typed_only, free_strings
+
+
+class _Skeleton:
+    """A value reduced to what its schema can see: the key its validity is remembered under."""
+
+    def __init__(self, typed_only: frozenset[str], free_strings: frozenset[str]) -> None:
+        self.typed_only, self.free_strings = typed_only, free_strings
+
+    def __call__(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is dict:
+            out = {}
+            for key, item in value.items():
+                item_kind = type(item)
+                if key in self.typed_only:
+                    out[key] = _BLANK.get(item_kind, item)
+                elif item_kind is str:
+                    out[key] = "" if key in self.free_strings else item
+                elif item_kind is dict or item_kind is list:
+                    out[key] = self(item)
+                else:
+                    out[key] = item
+            return out
+        if kind is list:
+            return [self(item) if type(item) in (dict, list) else item for item in value]
+        return value
 
 
 def _sub(schema: dict, ref: str) -> dict:
