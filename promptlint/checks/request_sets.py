@@ -28,6 +28,7 @@ from typing import Callable, Iterator, Mapping
 from ..diagnostic import Fix, Severity
 from ..request import Request, Section
 from ..sets.conversations import Conversations
+from ..sets.members import Recent
 from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence
 from ..sets.simulate import Group, Simulation, Simulator, block_bytes, positions, ttl_seconds
 from . import Finding, rule
@@ -108,8 +109,9 @@ class SetChecker:
     """The set rules over requests fed one at a time; ``finish`` gives their findings."""
 
     def __init__(self, path: str, ctx: Context, fetch: Callable[[int], Analysis | None]) -> None:
-        self.path, self.ctx, self.fetch = path, ctx, fetch
-        self.simulator = Simulator(path, "bodies", ctx, fetch, keep=0)
+        self.path, self.ctx = path, ctx
+        self.fetch = Recent(fetch)
+        self.simulator = Simulator(path, "bodies", ctx, self.fetch, keep=0)
         self.conversations = Conversations()
         self.breaks: list[_Break] = []
         self.bytes_templates: dict[tuple, _Template] = {}
@@ -123,8 +125,9 @@ class SetChecker:
         try:
             return self._compare(me, a, chain, session, now, {"PC202"} if outcome.simulated else set())
         finally:
+            self.fetch.keep(i, a)
             if me.template is None or not me.template[2]:
-                me.held = None  # not a template's sample: read it again if it is ever compared
+                me.held = None  # not a template's sample: fetched (kept or read again) if it is ever compared
 
     def _compare(self, me: Turn, a: Analysis, chain: list[bytes] | None, session: str | None, now: float, overruled: set[str]) -> set[str]:
         before = self.conversations.link(me, me.index, a.request, session, now)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import marshal
 import math
 import re
 from dataclasses import dataclass, field
@@ -171,6 +172,20 @@ def canonical(block: Block) -> str:
     elif raw is None:
         raw = {"type": block.type, "text": block.text.known_text()}
     return json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _same_value(x: Block, y: Block) -> bool:
+    """Whether two blocks certainly have the same ``canonical`` bytes, told without rendering them.
+
+    marshal keeps types and key order, as the JSON does: equal bytes, equal JSON. (Unequal
+    bytes settle nothing: the caller renders both.)
+    """
+    if x.raw is None or y.raw is None:
+        return False
+    try:
+        return marshal.dumps(_comparable(x), 2) == marshal.dumps(_comparable(y), 2)
+    except ValueError:  # a value marshal cannot write
+        return False
 
 
 def _comparable(block: Block) -> Any:
@@ -570,7 +585,10 @@ def _diverge(blocks_a: list[Block], blocks_b: list[Block]) -> tuple[int, Diverge
         x, y = blocks_a[i], blocks_b[i]
         if x.section is not y.section:
             return i, _extra(blocks_a, blocks_b, i)
-        ca, cb = canonical(x), canonical(y)
+        if _same_value(x, y):
+            ca = cb = ""
+        else:
+            ca, cb = canonical(x), canonical(y)
         if ca != cb:
             offset, _, excerpt = _excerpt(ca, cb)
             section, j = _where(blocks_a, i)

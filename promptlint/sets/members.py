@@ -10,6 +10,7 @@ memory; records are taken in file order, the order a log is written in.
 from __future__ import annotations
 
 from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Protocol, TypeVar
@@ -22,6 +23,13 @@ from .simulate import Clock, start_times
 
 T = TypeVar("T", covariant=True)
 _MARKER_WINDOW = 1 << 20
+# The members kept in hand after they are consumed: a conversation's next turn usually comes
+# within a few dozen requests, and comparing it with the turn before must not read and lower
+# that turn again. Bounded in count and in size (text, and a generous allowance for each
+# block's objects), so a log of huge requests or long conversations stays small.
+RECENT_KEPT = 64
+RECENT_BYTES = 1_000_000
+_BLOCK_BYTES = 1_000
 
 
 @dataclass(slots=True)
@@ -60,12 +68,17 @@ def in_memory(members: RequestSet, ctx: Context, consume: Consumer[T]) -> T:
     return consume((member(i) for i in order), fetch, lambda: assumption)
 
 
+# Read ahead in large chunks: a log is read from start to end, and 8 KB reads cost more than the lines.
+_READ_AHEAD = 1 << 20
+
+
 class _Lines:
     """A file's lines, remembering where each starts (8 bytes a line)."""
 
-    def __init__(self, handle) -> None:
-        self.handle = handle
+    def __init__(self, handle, path: Path) -> None:
+        self.handle, self.path = handle, path
         self.starts = array("q")
+        self.reread = None  # a second, small-buffered handle: a line read again must not drop the read-ahead
 
     def __iter__(self):
         position = 0
@@ -75,12 +88,15 @@ class _Lines:
             yield raw
 
     def again(self, number: int) -> bytes:
-        """Line ``number`` read again; the reading position is kept."""
-        here = self.handle.tell()
-        self.handle.seek(self.starts[number - 1])
-        raw = self.handle.readline()
-        self.handle.seek(here)
-        return raw
+        """Line ``number`` read again."""
+        if self.reread is None:
+            self.reread = self.path.open("rb")
+        self.reread.seek(self.starts[number - 1])
+        return self.reread.readline()
+
+    def close(self) -> None:
+        if self.reread is not None:
+            self.reread.close()
 
 
 def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T | None:
@@ -90,11 +106,11 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T 
     ``consume`` returns, or None when the file holds no requests at all.
     """
     registry = ctx.registry
-    with path.open("rb") as handle:
+    with path.open("rb", buffering=_READ_AHEAD) as handle:
         if not looks_like_requests(handle.read(_MARKER_WINDOW)):
             return None
         handle.seek(0)
-        lines = _Lines(handle)
+        lines = _Lines(handle, path)
         numbers = array("q")  # each request's line
         clock = Clock("bodies")
 
@@ -111,4 +127,32 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T 
             again = next((r for r in records(shown, [lines.again(number)], registry, first=number) if isinstance(r, Record)), None)
             return Analysis(again.request, ctx) if again is not None else None
 
-        return consume(members(), fetch, clock.assumption)
+        try:
+            return consume(members(), fetch, clock.assumption)
+        finally:
+            lines.close()
+
+
+class Recent:
+    """``fetch`` with the last few analyses consumed kept in hand (``keep``)."""
+
+    def __init__(self, fetch: Callable[[int], Analysis | None], kept: int = RECENT_KEPT, budget: int = RECENT_BYTES) -> None:
+        self.again = fetch
+        self.kept, self.budget = kept, budget
+        self.held: OrderedDict[int, tuple[Analysis, int]] = OrderedDict()
+        self.size = 0
+
+    def keep(self, i: int, a: Analysis) -> None:
+        blocks = a.request.blocks
+        size = _BLOCK_BYTES * len(blocks) + sum(len(p) for b in blocks for p in b.text.pieces if type(p) is str)
+        if size > self.budget:
+            return
+        self.held[i] = (a, size)
+        self.size += size
+        while len(self.held) > self.kept or self.size > self.budget:
+            _, (_, dropped) = self.held.popitem(last=False)
+            self.size -= dropped
+
+    def __call__(self, i: int) -> Analysis | None:
+        found = self.held.get(i)
+        return found[0] if found is not None else self.again(i)

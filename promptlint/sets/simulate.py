@@ -35,6 +35,7 @@ import marshal
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..checks.analysis import Analysis, Context, can_carry
 from ..registry import Prices
@@ -53,6 +54,7 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 TOKEN_CLASSES = ("read", "write_5m", "write_1h", "uncached")
 
 
+@lru_cache(maxsize=64)
 def ttl_seconds(ttl: str) -> float | None:
     match = re.fullmatch(r"(\d+)([smhd])", ttl or "")
     return float(int(match.group(1)) * _UNITS[match.group(2)]) if match else None
@@ -186,10 +188,13 @@ def _hash(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+_SECTION_NAMES = {section: section.value for section in Section}
+
+
 def block_bytes(block: Block, request_number: int) -> bytes:
     """A block's identity for the cache: its exact JSON value (marker left out), or its text with holes no other request has."""
     raw = block.raw
-    head = f"{block.section.value}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
+    head = f"{_SECTION_NAMES[block.section]}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
     text = _plain_text(raw)
     if text is not None:
         # A plain text block's JSON is fixed by its text: skip encoding it. The \x02 cannot
@@ -220,17 +225,28 @@ def _plain_text(raw: object) -> str | None:
     return None
 
 
-def _salt(request: Request, names: tuple[str, ...], extra: object = None) -> bytes:
-    values = {n: request.params[n] for n in names if n in request.params}
-    config = request.params.get("output_config")
+def _salt(request: Request, names: tuple[str, ...], extra: bool | None = None) -> bytes:
+    params = request.params
+    values = {n: params[n] for n in names if n in params}
+    config = params.get("output_config")
     if names is _MESSAGES_LEVEL and isinstance(config, dict) and "effort" in config:
         values["effort"] = config["effort"]
-    return json.dumps([values, extra], sort_keys=True, default=str).encode()
+    return json.dumps([values, extra], sort_keys=True, default=str).encode() if values else _no_values(extra)
+
+
+@lru_cache(maxsize=None)
+def _no_values(extra: bool | None) -> bytes:
+    return json.dumps([{}, extra]).encode()
+
+
+@lru_cache(maxsize=1024)
+def _start(platform: str, model: str | None) -> bytes:
+    return _hash(json.dumps([platform, model]).encode())
 
 
 def prefix_chain(request: Request, request_number: int, model: str | None) -> list[bytes]:
     """The identity of the prefix through each block: equal digests, equal prefixes."""
-    state = _hash(json.dumps([request.platform, model]).encode())
+    state = _start(request.platform, model)
     images = any(b.content is ContentKind.MEDIA and b.type in ("image", "document") for b in request.blocks)
     levels: set[Section] = set()
     chain = []
