@@ -176,20 +176,26 @@ def prepare_small(cache: Path) -> Path:
     return path
 
 
-def prepare_pcdlint(cache: Path) -> list[str]:
-    venv = cache / "venv-pcdlint-0.3.0"
+def prepare_peer(cache: Path, requirement: str) -> Path:
+    """A venv of its own with ``requirement`` (``name==version``) installed; its scripts folder."""
+    name = requirement.replace("==", "-")
+    venv = cache / f"venv-{name}"
     bindir = venv / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / ("python.exe" if os.name == "nt" else "python")
 
     def build() -> None:
         shutil.rmtree(venv, ignore_errors=True)
-        print(f"creating {venv} with {PCDLINT}", file=sys.stderr)
+        print(f"creating {venv} with {requirement}", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", PCDLINT], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", requirement], check=True)
 
-    _ready(cache / "venv-pcdlint-0.3.0.ok", build)
+    _ready(cache / f"venv-{name}.ok", build)
+    return bindir
+
+
+def prepare_pcdlint(cache: Path) -> list[str]:
     # console_scripts: pcdlint = pcdlint.cli:main; `pcdlint check PATH...` (`check` is optional).
-    return [str(bindir / "pcdlint"), "check"]
+    return [str(prepare_peer(cache, PCDLINT) / "pcdlint"), "check"]
 
 
 def prepare_promptlint(cache: Path) -> Path:
