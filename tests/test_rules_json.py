@@ -325,6 +325,25 @@ def test_bedrock_batch_inference_records_are_read(lint):
     assert found[0].span.json_path == ("modelInput", "system", 0, "cache_control")
 
 
+def test_a_jsonl_finding_points_at_its_key_in_the_line(lint, tmp_path):
+    record = {"custom_id": "r1", "params": anthropic([text_block("Be terse.")], model="claude-haiku-4-5")}
+    found = lint((record, record), name="batch.jsonl")
+    assert codes(found) == ["PC301"]
+    line = (tmp_path / "batch.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    span = found[0].span
+    assert span.line == 1 and span.json_path == ("params", "system", 0, "cache_control")
+    assert line[span.column - 1 :].startswith('"cache_control": {"type": "ephemeral"}'), span.column
+
+
+def test_a_jsonl_line_too_long_to_walk_again_keeps_its_findings_at_column_1(lint, monkeypatch):
+    from promptlint.sets import checking
+
+    monkeypatch.setattr(checking, "PIN_LONGEST", 100)
+    record = {"custom_id": "r1", "params": anthropic([text_block("Be terse.")], model="claude-haiku-4-5")}
+    found = lint((record,), name="batch.jsonl")
+    assert codes(found) == ["PC301"] and found[0].span.column == 1
+
+
 def test_volatile_value_in_a_prompt_too_short_to_cache_is_moot(lint):
     small = {"model": "gpt-5", "messages": [{"role": "system", "content": "Today is 2026-11-22. Be terse."}, {"role": "user", "content": "Hi"}]}
     assert lint(small) == []

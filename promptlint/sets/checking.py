@@ -15,8 +15,9 @@ from ..checks.analysis import Analysis
 from ..diagnostic import Diagnostic
 from ..frontends import ParseError
 from ..frontends.jsonreq import set_kind
+from ..frontends.jsonreq.locate import Located, locate
 from ..request import RequestSet
-from .members import Member, in_memory, read_jsonl
+from .members import Member, in_memory, read_jsonl, read_lines
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -100,4 +101,37 @@ def check_members(engine: Engine, members: RequestSet) -> list[Diagnostic]:
 def check_jsonl(engine: Engine, path: Path, shown: str) -> list[Diagnostic]:
     """A batch file or log, checked as it is read."""
     result = read_jsonl(path, shown, engine.context, lambda found, fetch, assumption: check_in_order(engine, shown, found, fetch, assumption))
-    return result if result is not None else []
+    return pin_columns(path, shown, result) if result else []
+
+
+# A record longer than this keeps its findings at column 1 rather than be walked again.
+PIN_LONGEST = 4 << 20
+
+
+def pin_columns(path: Path, shown: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each finding at the column of its key in the record's line, not at the line's start.
+
+    Records are read without positions (a second walk over every line of a log would cost
+    as much as reading it); the lines of the findings reported are walked again here.
+    """
+    wanted = [d for d in diagnostics if d.span.path == shown and d.span.json_path and d.span.column == 1]
+    texts = read_lines(path, {d.span.line for d in wanted}, PIN_LONGEST) if wanted else {}
+    pinned = {id(d) for d in wanted}
+    located: dict[int, Located | None] = {}
+    out = []
+    for diagnostic in diagnostics:
+        span = diagnostic.span
+        text = texts.get(span.line) if id(diagnostic) in pinned else None
+        if text is not None:
+            if span.line not in located:
+                try:
+                    located[span.line] = locate(text)
+                except (ValueError, RecursionError):  # the line read differently: leave the finding where it was
+                    located[span.line] = None
+            where = located[span.line]
+            if where is not None:
+                row, column = where.position(span.json_path)
+                if row == 1:
+                    diagnostic = dataclasses.replace(diagnostic, span=dataclasses.replace(span, column=column))
+        out.append(diagnostic)
+    return out

@@ -133,6 +133,19 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T 
             lines.close()
 
 
+def read_lines(path: Path, numbers: set[int], longest: int) -> dict[int, str]:
+    """The text of each line in ``numbers`` that is at most ``longest`` bytes, read in one pass."""
+    found: dict[int, str] = {}
+    last = max(numbers, default=0)
+    with path.open("rb", buffering=_READ_AHEAD) as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number in numbers and len(raw) <= longest:
+                found[number] = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if number >= last:
+                break
+    return found
+
+
 class Recent:
     """``fetch`` with the last few analyses consumed kept in hand (``keep``)."""
 
