@@ -172,9 +172,11 @@ def check(
             silenced = sorted([*hidden, *result.suppressed], key=lambda s: getattr(s, "diagnostic", s).sort_key())
             from .report import sarif
 
-            sarif.write_sarif(shown, out, suppressed=silenced)
+            sarif.write_sarif(shown, out, suppressed=silenced, failures=result.failures)
         elif human:
             REPORTERS[output_format](shown, out, unsafe_fixes=unsafe_fixes)  # type: ignore[call-arg]
+        elif output_format in ("github", "junit"):  # CI reports say which files were not checked
+            REPORTERS[output_format](shown, out, failures=result.failures)  # type: ignore[call-arg]
         else:
             REPORTERS[output_format](shown, out)
     finally:

@@ -131,6 +131,46 @@ def test_clean_run_in_machine_formats(project, fmt):
         assert result.stdout == ""
 
 
+@pytest.mark.parametrize("fmt", ("sarif", "junit", "github"))
+def test_ci_formats_say_which_files_were_not_checked(project, monkeypatch, fmt):
+    from promptlint.engine import Engine
+
+    real = Engine.check_file
+
+    def broken_on_app(self, path, shown):
+        if path.name == "support.json":
+            raise RuntimeError("boom")
+        return real(self, path, shown)
+
+    monkeypatch.setattr(Engine, "check_file", broken_on_app)
+    result = check("--format", fmt)
+    assert result.exit_code == 2
+    assert "internal error while checking requests/support.json: RuntimeError: boom" in result.stderr
+    if fmt == "sarif":
+        log = json.loads(result.stdout)
+        assert_valid_sarif(log)
+        (invocation,) = log["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        (note,) = invocation["toolExecutionNotifications"]
+        assert note["level"] == "error" and "RuntimeError: boom" in note["message"]["text"]
+        assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "requests/support.json"
+        assert log["runs"][0]["results"]  # the other files' findings are still there
+    elif fmt == "junit":
+        root = ET.fromstring(result.stdout)
+        assert root.get("errors") == "1" and int(root.get("failures")) > 0
+        (error,) = root.findall("testsuite/testcase/error")
+        assert "RuntimeError: boom" in error.get("message")
+    else:
+        first = result.stdout.splitlines()[0]
+        assert first.startswith("::error title=promptlint (internal error),file=requests/support.json::")
+        assert "RuntimeError: boom" in first
+
+
+def test_a_run_that_checked_everything_says_so_in_sarif(project):
+    (invocation,) = json.loads(check("--format", "sarif").stdout)["runs"][0]["invocations"]
+    assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
+
+
 # SARIF ---------------------------------------------------------------------------------
 
 

@@ -11,14 +11,20 @@ the rest without a word (actions/toolkit PR #734; style.md §2). When a run has 
 a last ``::notice::`` line gives the true counts and points at SARIF upload, which has
 no such cap. (That notice is itself dropped when there are more than 10 info
 findings, since it is one notice too many; the counts are still in the log.)
+
+A file promptlint could not check (an internal error) gets an ``::error`` annotation on the
+file, so the pull request shows that it was not checked, not only the job's log.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from ..diagnostic import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from ..engine import FileFailure
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 PER_STEP_CAP = 10  # annotations of each kind per step
@@ -77,7 +83,10 @@ def cap_notice(diagnostics: Sequence[Diagnostic]) -> str | None:
     )
 
 
-def write(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
+def write(diagnostics: Sequence[Diagnostic], out: TextIO, failures: Sequence[FileFailure] = ()) -> None:
+    for failure in failures:
+        message = f"promptlint could not check this file: {failure.message} (please report this)"
+        out.write(command("error", {"title": "promptlint (internal error)", "file": failure.path}, message) + "\n")
     for d in diagnostics:
         out.write(annotation(d) + "\n")
     notice = cap_notice(diagnostics)

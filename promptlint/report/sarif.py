@@ -11,6 +11,11 @@ with a ``suppressions`` entry so code scanning shows them as dismissed: ``{"kind
 "external"}`` for a baselined finding (a ``Diagnostic``), ``{"kind": "inSource"}`` with the
 comment's place and its reason as ``justification`` for one a ``# promptlint: ignore``
 comment silenced (a ``suppression.Suppressed``).
+
+A file promptlint could not check (an internal error; the run exits 2) is not a finding:
+it is a ``toolExecutionNotifications`` entry of the run's invocation, whose
+``executionSuccessful`` is then false, so code scanning shows that the analysis was
+incomplete rather than that the file is clean.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
-from typing import Any, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
 from urllib.parse import quote
 
 from .. import __version__, docs
@@ -26,6 +31,9 @@ from ..checks import DOCS_URL, Rule, all_rules
 from ..diagnostic import Diagnostic, Severity
 from ..suppression import Suppressed
 from . import fingerprint
+
+if TYPE_CHECKING:
+    from ..engine import FileFailure
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/promptlint/promptlint"
@@ -40,12 +48,14 @@ def write(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
     write_sarif(diagnostics, out)
 
 
-def write_sarif(diagnostics: Sequence[Diagnostic], out: TextIO, suppressed: Sequence[Diagnostic | Suppressed] = ()) -> None:
-    json.dump(log(diagnostics, suppressed), out, indent=2, ensure_ascii=False, default=str)
+def write_sarif(
+    diagnostics: Sequence[Diagnostic], out: TextIO, suppressed: Sequence[Diagnostic | Suppressed] = (), failures: Sequence[FileFailure] = ()
+) -> None:
+    json.dump(log(diagnostics, suppressed, failures), out, indent=2, ensure_ascii=False, default=str)
     out.write("\n")
 
 
-def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic | Suppressed] = ()) -> dict[str, Any]:
+def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic | Suppressed] = (), failures: Sequence[FileFailure] = ()) -> dict[str, Any]:
     """The SARIF log as a dict: findings first, then suppressed ones, each in the order given."""
     everything = [*diagnostics, *(s.diagnostic if isinstance(s, Suppressed) else s for s in suppressed)]
     catalog = all_rules()
@@ -73,10 +83,27 @@ def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic | Sup
                         "rules": [descriptor(catalog.get(code), fired[code]) for code in codes],
                     }
                 },
+                "invocations": [invocation(failures)],
                 # Span columns count Unicode code points; SARIF's default is UTF-16 code units.
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
+        ],
+    }
+
+
+def invocation(failures: Sequence[FileFailure]) -> dict[str, Any]:
+    """Whether every file was checked, and a notification for each one that was not."""
+    return {
+        "executionSuccessful": not failures,
+        "toolExecutionNotifications": [
+            {
+                "level": "error",
+                "descriptor": {"id": "internal-error"},
+                "message": {"text": f"promptlint could not check this file: {failure.message} (please report this)"},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(failure.path)}}],
+            }
+            for failure in failures
         ],
     }
 
