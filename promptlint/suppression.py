@@ -62,6 +62,16 @@ _START = re.compile(r"(?:^|(?<=\s))#[ \t]*promptlint:")
 _BODY = re.compile(r"[ \t]*ignore(?:[ \t]*\[(?P<codes>[^\]]*)\])?[ \t]*(?:--[ \t]*(?P<reason>.*?)[ \t]*$|(?=#)|$)")
 
 
+def without_directive(line: str) -> str:
+    """A source line with its ``# promptlint:`` comment (and whatever follows it) cut off.
+
+    Adding or removing a directive does not change the finding it is about: fingerprints
+    hash the line without it.
+    """
+    match = _START.search(line)
+    return line[: match.start()] if match else line
+
+
 @dataclass(frozen=True, slots=True)
 class Directive:
     """One ``# promptlint: ignore…`` in a comment. ``column`` and ``end_column`` are 1-based, inclusive."""

@@ -229,6 +229,41 @@ def test_sarif_region_end_is_exclusive_and_suppressed_findings_are_kept():
     assert len(log["runs"][0]["tool"]["driver"]["rules"]) == 1
 
 
+def test_silencing_a_finding_on_its_line_keeps_its_sarif_fingerprint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = (
+        "import anthropic\n"
+        "from datetime import datetime\n"
+        "\n"
+        "client = anthropic.Anthropic()\n"
+        'SYSTEM = f"Today is {datetime.now()}. " + "You are a support agent for Example Travel. " * 200\n'
+        "\n"
+        "\n"
+        "def answer(question: str):\n"
+        "    return client.messages.create(\n"
+        '        model="claude-sonnet-4-6",\n'
+        "        max_tokens=100,\n"
+        '        system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],\n'
+        '        messages=[{"role": "user", "content": question}],\n'
+        "    )\n"
+    )
+
+    def pc101() -> dict:
+        log = json.loads(invoke("check", "app.py", "--no-cache", "--format", "sarif", "--as-of", "2026-11-22").stdout)
+        (found,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "PC101"]
+        return found
+
+    (tmp_path / "app.py").write_text(source, encoding="utf-8")
+    before = pc101()
+    assert "suppressions" not in before
+    lines = source.splitlines(keepends=True)
+    lines[4] = lines[4].rstrip("\n") + "  # promptlint: ignore[PC101] -- the date is the point\n"
+    (tmp_path / "app.py").write_text("".join(lines), encoding="utf-8")
+    after = pc101()
+    assert after["suppressions"][0]["kind"] == "inSource"
+    assert after["partialFingerprints"] == before["partialFingerprints"]
+
+
 def test_sarif_uris():
     assert sarif.artifact("requests/a b%.json") == {"uri": "requests/a%20b%25.json", "uriBaseId": "%SRCROOT%"}
     assert sarif.artifact("/srv/app/x.json") == {"uri": "file:///srv/app/x.json"}

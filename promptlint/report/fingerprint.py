@@ -9,7 +9,9 @@ change when the finding is about something else. It is the SHA-256 of:
   reformatted;
 - otherwise the text of the offending line with runs of whitespace collapsed to one
   space and the ends trimmed (GitHub's ``primaryLocationLineHash`` also hashes line
-  text). Parse errors have no pointer. In a ``.jsonl`` file the pointer only says where
+  text), and in Python without a ``# promptlint:`` comment, so that silencing a finding
+  on its own line keeps its fingerprint (code scanning then shows the same alert as
+  suppressed, not a new one). Parse errors have no pointer. In a ``.jsonl`` file the pointer only says where
   in a record the element is, so the record's line text is hashed with it: each record
   is one line, which is what tells two records apart;
 - when the line cannot be read (file gone, binary, line out of range): the message.
@@ -27,6 +29,7 @@ from collections import Counter
 from typing import Mapping, Sequence
 
 from ..diagnostic import Diagnostic
+from ..suppression import without_directive
 from . import source
 
 _SPACE = re.compile(r"\s+")
@@ -45,6 +48,8 @@ def identity(d: Diagnostic, line_text: str | None) -> str:
     if d.span.pointer is not None:
         parts += ["pointer", d.span.pointer]
     if needs_line(d):
+        if line_text is not None and d.span.path.endswith(".py"):
+            line_text = without_directive(line_text)
         parts += ["line", normalize(line_text)] if line_text is not None else ["message", d.message]
     return "\x1f".join(parts)
 
