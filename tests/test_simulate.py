@@ -341,6 +341,12 @@ def test_a_streamed_log_simulates_exactly_as_one_read_whole(tmp_path):
     doc, full = document([capped])["sets"][0], document([whole])["sets"][0]
     assert len(doc["per_request"]) == 50 and doc["per_request_omitted"] == 350
     assert {k: v for k, v in doc.items() if not k.startswith("per_request")} == {k: v for k, v in full.items() if not k.startswith("per_request")}
+    # A report that lists only the costliest groups advises only those, each as it would be advised anyway.
+    shown, _, _ = simulate_jsonl(out, "trace.jsonl", ctx, advised=5)
+    listed = document([shown], max_groups=5)["sets"][0]["groups"]
+    assert len(listed) == 5 and listed == document([whole], max_groups=5)["sets"][0]["groups"]
+    assert all(g["recommendation"]["action"] for g in listed)
+    assert sum(1 for g in shown.groups if g.action) == 5 < len(shown.groups)
 
 
 def test_a_streamed_log_needs_no_more_memory_for_more_requests_over_the_same_prefixes(tmp_path):

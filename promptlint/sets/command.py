@@ -15,6 +15,8 @@ from .simulate import simulate
 from .stream import simulate_jsonl
 
 _READABLE = (".json", ".jsonl")
+# The groups each format lists (and so the ones worth advising): None is every group.
+_ADVISED = {"text": report.TEXT_GROUPS, "html": html_page.PAGE_GROUPS, "json": None}
 
 
 @click.command("simulate")
@@ -47,7 +49,7 @@ def simulate_command(files: Sequence[Path], output_format: str, output_path: Pat
             failed = True
             continue
         if path.suffix == ".jsonl":  # read as it is simulated: a log of any size
-            result, errors, error_count = simulate_jsonl(path, shown, engine.context)
+            result, errors, error_count = simulate_jsonl(path, shown, engine.context, advised=_ADVISED[output_format])
             found = [result] if result is not None else []
         else:
             parsed = engine.parse(path, shown)

@@ -83,7 +83,7 @@ def simulation_json(s: Simulation, max_groups: int | None = None, lists: bool = 
             "saving": _round(without - with_),
             "unpriced_requests": unpriced,
         },
-        "groups": [group_json(g) for g in _costliest(s.groups, max_groups)] if lists else [],
+        "groups": [group_json(g) for g in costliest(s.groups, max_groups)] if lists else [],
         "groups_omitted": len(s.groups) - min(len(s.groups), max_groups if max_groups is not None else len(s.groups)),
         "per_request": [request_json(r) for r in s.requests] if lists else [],
         "per_request_omitted": s.count - len(s.requests),  # a streamed log lists only its first requests
@@ -117,7 +117,7 @@ def _indent(text: str, width: int) -> str:
     return "\n".join(pad + line for line in text.split("\n"))
 
 
-def _costliest(groups: Sequence[Group], limit: int | None) -> list[Group]:
+def costliest(groups: Sequence[Group], limit: int | None) -> list[Group]:
     """All groups, or the ``limit`` costliest of them, in their order."""
     if limit is None or len(groups) <= limit:
         return list(groups)
@@ -127,10 +127,7 @@ def _costliest(groups: Sequence[Group], limit: int | None) -> list[Group]:
 
 def _shown(groups: Sequence[Group]) -> list[Group]:
     """The groups the text lists: all of a few, else the costliest, in their order."""
-    if len(groups) <= TEXT_GROUPS:
-        return list(groups)
-    costliest = set(map(id, sorted(groups, key=lambda g: g.cost_with, reverse=True)[:TEXT_GROUPS]))
-    return [g for g in groups if id(g) in costliest]
+    return costliest(groups, TEXT_GROUPS)
 
 
 def _pct(value: float | None) -> str:

@@ -15,6 +15,7 @@ from ..checks.analysis import Analysis, Context
 from ..frontends import ParseError
 from ..frontends.jsonreq import set_kind
 from .members import read_jsonl
+from .report import costliest
 from .simulate import Simulation, Simulator
 
 # Outcomes listed request by request (text, JSON, HTML); the totals count every request.
@@ -22,8 +23,14 @@ KEPT_REQUESTS = 10_000
 ERRORS_KEPT = 1_000
 
 
-def simulate_jsonl(path: Path, shown: str, ctx: Context, keep: int = KEPT_REQUESTS) -> tuple[Simulation | None, list[ParseError], int]:
-    """The simulation of one JSONL file (None if it holds no requests), its first parse errors, and their count."""
+def simulate_jsonl(
+    path: Path, shown: str, ctx: Context, keep: int = KEPT_REQUESTS, advised: int | None = None
+) -> tuple[Simulation | None, list[ParseError], int]:
+    """The simulation of one JSONL file (None if it holds no requests), its first parse errors, and their count.
+
+    ``advised``: only the costliest groups get a recommendation, when the report shows no more
+    (advice on a group may read its first request again).
+    """
     errors: list[ParseError] = []
     error_count = 0
 
@@ -42,7 +49,10 @@ def simulate_jsonl(path: Path, shown: str, ctx: Context, keep: int = KEPT_REQUES
         if not kinds:
             return None
         simulator.kind = set_kind(kinds)
-        return simulator.finish(assumption())
+        result = simulator.finish(assumption(), advise=advised is None)
+        for group in costliest(result.groups, advised) if advised is not None else ():
+            simulator.advise(group)
+        return result
 
     result = read_jsonl(path, shown, ctx, consume)
     return result, errors, error_count
