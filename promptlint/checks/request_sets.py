@@ -166,8 +166,8 @@ class SetChecker:
             if not _measured(group):
                 continue
             seen = _ttl_seen(group, simulation, timed)
-            if not seen or (group.reads and group.ttl != "1h"):
-                continue  # neither rule can report it: spare its advice
+            if not seen or not (_unexplained_unread(group, explained) or group.ttl == "1h"):
+                continue  # neither rule can report it: spare its advice (it may read a request again)
             self.simulator.advise(group)
             for finding in write_never_read(group, simulation, explained, seen):
                 yield "PC402", finding
@@ -233,15 +233,20 @@ def _uses(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"
 
 
+def _unexplained_unread(group: Group, explained: set[int]) -> bool:
+    """Written and never read, and not every write the miss of a turn another rule explains."""
+    if not _measured(group) or group.reads or group.covered:
+        return False
+    return not (len(group.writers) == group.writes and explained.issuperset(group.writers))
+
+
 def write_never_read(group: Group, simulation: Simulation, explained: set[int], ttl_seen: bool) -> Iterator[Finding]:
     """PC402: a prefix group written and never read within its TTL.
 
     A write that a conversation's next turn fails to read is reported once, as its cause
     (PC101, PC104, PC203), not again here.
     """
-    if not _measured(group) or group.reads or group.covered or not ttl_seen:
-        return
-    if len(group.writers) == group.writes and explained.issuperset(group.writers):
+    if not ttl_seen or not _unexplained_unread(group, explained):
         return
     wasted = group.cost_with - group.cost_without
     price = f": {_money(wasted)} of write premium at {group.model}'s prices" if group.prices else " (no price for the model)"
