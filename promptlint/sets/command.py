@@ -11,10 +11,11 @@ import click
 from ..request import RequestSet
 from . import html as html_page
 from . import report
+from .code import DEFAULT_ITERATIONS, repeated_calls
 from .simulate import simulate
 from .stream import simulate_jsonl
 
-_READABLE = (".json", ".jsonl")
+_READABLE = (".json", ".jsonl", ".py")
 # The groups each format lists (and so the ones worth advising): None is every group.
 _ADVISED = {"text": report.TEXT_GROUPS, "html": html_page.PAGE_GROUPS, "json": None}
 
@@ -23,10 +24,19 @@ _ADVISED = {"text": report.TEXT_GROUPS, "html": html_page.PAGE_GROUPS, "json": N
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 @click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of stdout.")
+@click.option(
+    "--iterations",
+    type=click.IntRange(min=1, max=1_000_000),
+    default=DEFAULT_ITERATIONS,
+    show_default=True,
+    help="Python: how many calls a call site in a loop or fan-out is assumed to make.",
+)
 @click.option("--default-model", help="Model whose minimum and prices apply when a request's model is unknown.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
-def simulate_command(files: Sequence[Path], output_format: str, output_path: Path | None, default_model: str | None, config_path: Path | None) -> None:
-    """Simulate the provider's cache over a batch file or a request log: hits, tokens, cost."""
+def simulate_command(
+    files: Sequence[Path], output_format: str, output_path: Path | None, iterations: int, default_model: str | None, config_path: Path | None
+) -> None:
+    """Simulate the provider's cache over a batch file, a request log, or the calls Python code repeats: hits, tokens, cost."""
     from ..cli import EXIT_ERROR, _fail, _settings  # the CLI's own helpers (imported late: cli imports this module)
     from ..engine import Engine, display_path
     from ..registry import RegistryError
@@ -45,12 +55,16 @@ def simulate_command(files: Sequence[Path], output_format: str, output_path: Pat
     for path in files:
         shown = display_path(path)
         if path.suffix not in _READABLE:
-            click.echo(f"promptlint: error: {shown}: simulate reads .json and .jsonl request files", err=True)
+            click.echo(f"promptlint: error: {shown}: simulate reads .json and .jsonl request files and .py code", err=True)
             failed = True
             continue
         if path.suffix == ".jsonl":  # read as it is simulated: a log of any size
             result, errors, error_count = simulate_jsonl(path, shown, engine.context, advised=_ADVISED[output_format])
             found = [result] if result is not None else []
+        elif path.suffix == ".py":  # Batch API requests built in code, and the calls a loop or fan-out repeats
+            parsed = engine.parse(path, shown)
+            errors, error_count = parsed.errors, len(parsed.errors)
+            found = [simulate(members, engine.context) for members in [*parsed.sets, *repeated_calls(parsed, shown, iterations)]]
         else:
             parsed = engine.parse(path, shown)
             errors, error_count = parsed.errors, len(parsed.errors)
@@ -60,7 +74,8 @@ def simulate_command(files: Sequence[Path], output_format: str, output_path: Pat
         if error_count > len(errors):
             click.echo(f"promptlint: note: {shown}: {error_count - len(errors):,} more lines do not parse", err=True)
         if not found:
-            click.echo(f"promptlint: note: {shown}: no requests found", err=True)
+            nothing = "no Batch API request or call repeated in a loop or fan-out found" if path.suffix == ".py" else "no requests found"
+            click.echo(f"promptlint: note: {shown}: {nothing}", err=True)
         simulations.extend(found)
     write = {"text": report.write_text, "json": report.write_json, "html": _write_html}[output_format]
     if output_path is None:

@@ -39,7 +39,7 @@ from functools import lru_cache
 
 from ..checks.analysis import Analysis, Context, can_carry
 from ..registry import Prices
-from ..request import Block, ContentKind, Request, RequestSet, Section, Span
+from ..request import Block, ContentKind, Hole, HoleKind, Request, RequestSet, Section, Span
 from ..tokens.verdict import Verdict
 from . import observed
 from .observed import Observed
@@ -52,6 +52,7 @@ _SYSTEM_LEVEL = ("speed",)
 _MESSAGES_LEVEL = ("tool_choice", "disable_parallel_tool_use", "thinking")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 TOKEN_CLASSES = ("read", "write_5m", "write_1h", "uncached")
+_CALLS = ("loop", "fan-out")  # sets of the calls one call site in code repeats (sets.code)
 
 
 @lru_cache(maxsize=64)
@@ -209,9 +210,20 @@ def block_bytes(block: Block, request_number: int) -> bytes:
             return head.encode("utf-8", "surrogatepass") + b"\x03" + marshal.dumps(raw, 2)
         except ValueError:  # a value marshal cannot write: its JSON
             body = json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=str)
-    else:  # no exact bytes: the text, and a hole never equals another request's
-        body = "".join(p if isinstance(p, str) else f"\x00hole {request_number} {i}\x00" for i, p in enumerate(block.text.pieces))
+    else:  # no exact bytes: the text, and a hole that changes from call to call never equals another request's
+        body = "".join(p if isinstance(p, str) else _hole_bytes(p, i, request_number) for i, p in enumerate(block.text.pieces))
     return (head + body).encode("utf-8", "surrogatepass")
+
+
+# Holes whose value one run of the program computes the same way each time (a set's
+# iteration order, a dict dumped unsorted): they split the cache between processes, not calls.
+_FIXED_IN_A_RUN = frozenset((HoleKind.UNORDERED, HoleKind.UNSORTED_JSON))
+
+
+def _hole_bytes(hole: Hole, position: int, request_number: int) -> str:
+    if hole.kind in _FIXED_IN_A_RUN:
+        return f"\x00hole {position} {hole.kind.value} {hole.label}\x00"
+    return f"\x00hole {request_number} {position}\x00"
 
 
 def _plain_text(raw: object) -> str | None:
@@ -297,7 +309,9 @@ class Clock:
         self.count += 1
         if stamp is None:
             self.missing += 1
-            stamp = self.last + ASSUMED_GAP_SECONDS if self.last is not None else 0.0
+            # The calls of a fan-out start together; anything else one after another.
+            gap = 0.0 if self.kind == "fan-out" else ASSUMED_GAP_SECONDS
+            stamp = self.last + gap if self.last is not None else 0.0
         elif self.last is not None and stamp < self.last:
             self.backwards += 1
         self.last = stamp
@@ -313,6 +327,17 @@ class Clock:
     def _missing(self) -> str | None:
         if not self.missing:
             return None
+        if self.missing == self.count and self.kind == "loop":
+            return (
+                f"the calls of a loop: {self.count:,} assumed (--iterations), each {ASSUMED_GAP_SECONDS:g} s after the one "
+                "before has started responding; values the code does not show differ from call to call and count as 0 tokens"
+            )
+        if self.missing == self.count and self.kind == "fan-out":
+            return (
+                f"the calls of a fan-out: {self.count:,} assumed (--iterations), all started at once with no warm-up "
+                "request before them, so none can read what another writes; values the code does not show differ from call to call "
+                "and count as 0 tokens"
+            )
         if self.missing == self.count:
             said = f"no timestamps: the requests are assumed to start in file order, {ASSUMED_GAP_SECONDS:g} s apart, each after the one before has started responding"
             if self.kind == "batch":
@@ -550,8 +575,11 @@ class Simulator:
         result.notes = sorted(self.notes)
         result.observed = self.observed if self.observed.requests else None
         for group in result.groups:
-            # The request read the cache and wrote its newest message for a next turn the set does not show.
-            group.newest_turn = group.reads == 0 and group.uses == 1 and group.section == Section.MESSAGES.value and group.first_read
+            # The request read the cache and wrote its newest message for a next turn the set does not show
+            # (the calls code repeats are each whole: a call that continues a conversation is not simulated).
+            group.newest_turn = (
+                group.reads == 0 and group.uses == 1 and group.section == Section.MESSAGES.value and group.first_read and self.kind not in _CALLS
+            )
             if advise:
                 _advise(group, self)
         return result
@@ -613,7 +641,17 @@ def _advise(group: Group, sim: Simulator) -> None:
     current = group.ttl or "5m"
     best = min(options, key=lambda k: (round(options[k], 9), k != current, k != "off"))
     money = lambda v: f"${v * (1 - group.discount) / 1_000_000:,.4f}"  # noqa: E731
-    if group.newest_turn:
+    if sim.kind == "fan-out" and group.reads == 0 and group.uses > 1 and current in group.options:
+        # Concurrent calls: what each writes exists only once its response starts. One call
+        # sent first (a warm-up) turns every other write into a read.
+        option = group.options[current]
+        warm = (option.write + (group.uses - 1) * option.read) * group.own_tokens
+        group.action = "warm-up"
+        group.advice = (
+            f"the {group.uses} calls start at once, so none reads what another writes: send one first and start the rest "
+            f"once it has begun responding; this part would then cost {money(warm)} instead of {money(options[current])}"
+        )
+    elif group.newest_turn:
         group.action = f"keep-{current}"
         group.advice = (
             "the newest turn of a conversation: written for a next turn the set does not show (the request itself read "
