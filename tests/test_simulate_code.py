@@ -118,6 +118,11 @@ def test_the_command_reads_python_and_says_what_it_assumed(tmp_path, monkeypatch
     (s,) = json.loads(result.stdout)["sets"]
     assert (s["path"], s["kind"], s["requests"]) == ("app.py:9", "loop", 7)
     assert s["groups"][0]["writes"] == 1 and s["groups"][0]["reads"] == 6
+    # The report goes to a file under check's option name, and under the one simulate had first.
+    for option in ("--output-file", "--output", "-o"):
+        written = runner.invoke(cli, ["simulate", "app.py", "--iterations", "7", "--format", "json", option, "out.json"], catch_exceptions=False)
+        assert written.exit_code == 0 and written.stdout == ""
+        assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == json.loads(result.stdout)
     bad = runner.invoke(cli, ["simulate", "app.py", "--iterations", "0"])
     assert bad.exit_code == 2 and "--iterations" in bad.output
 

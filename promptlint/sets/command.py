@@ -23,7 +23,14 @@ _ADVISED = {"text": report.TEXT_GROUPS, "html": html_page.PAGE_GROUPS, "json": N
 @click.command("simulate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
-@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of stdout.")
+@click.option(
+    "-o",
+    "--output-file",
+    "--output",  # the name this option had first
+    "output_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of stdout (as `check --output-file` does).",
+)
 @click.option(
     "--iterations",
     type=click.IntRange(min=1, max=1_000_000),
