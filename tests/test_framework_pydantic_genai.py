@@ -327,6 +327,28 @@ def test_genai_explicit_cache_without_reading_usage(tmp_path, monkeypatch):
     assert run(tmp_path, monkeypatch, {"manual_cache.py": source}) == [("manual_cache.py", 11, "PC302"), ("manual_cache.py", 11, "PC501")]
 
 
+def test_genai_types_in_a_config_built_in_steps_keep_their_text(tmp_path, monkeypatch):
+    # types.Part in a dict filled in step by step: the evaluator builds it through the
+    # recognizer's hook, so the system instruction keeps its text (and its size), not only the date.
+    from pathlib import Path
+
+    from promptlint.config import Settings
+    from promptlint.engine import Engine
+
+    source = genai_module("""
+        def answer(question: str) -> str:
+            config = {}
+            config["system_instruction"] = [types.Part.from_text(text=MANUAL + f" Today is {datetime.date.today()}.")]
+            response = client.models.generate_content(model="gemini-2.5-flash", contents=question, config=config)
+            print(response.usage_metadata.cached_content_token_count)
+            return response.text
+        """)
+    assert run(tmp_path, monkeypatch, {"manual_bot.py": source}) == [("manual_bot.py", 12, "PC101")]
+    (request,) = Engine(Settings(root=tmp_path, cache=False)).parse(Path("manual_bot.py"), "manual_bot.py").requests
+    (system,) = [b for b in request.blocks if b.section is Section.SYSTEM]
+    assert system.type == "text" and system.text.known_text().startswith(POLICY)
+
+
 # -- the Gemini lowering, on a REST body ---------------------------------------------------------
 
 

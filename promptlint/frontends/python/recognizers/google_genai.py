@@ -8,8 +8,10 @@ contents=…, system_instruction=…, tools=…, tool_config=…, ttl=…))`` wr
 cache that later requests name in ``cached_content`` (google-genai 3.x; facts.md §6).
 The config is a ``types`` object, a dict, or a name bound to either; ``types.Content``,
 ``types.Part`` (and ``Part.from_text``/``from_uri``/``from_bytes``) and ``types.Tool`` are
-read back into the dicts they serialise to. A Python function passed as a tool (the SDK
-declares it itself) is a hole of its name and docstring's size.
+read back into the dicts they serialise to by the evaluator itself, through this module's
+call hook (as LangChain's classes are), so a config built in steps reads the same as one
+written whole. A Python function passed as a tool (the SDK declares it itself) is a hole of
+its name and docstring's size.
 
 The bodies are lowered by ``lower_gemini`` and ``lower_gemini_cache``
 (frontends/jsonreq/lower.py). ``models.count_tokens`` and chat sessions are not requests
@@ -21,9 +23,9 @@ from __future__ import annotations
 import libcst as cst
 
 from ....request import Hole, HoleKind, Span
-from ..evaluate import Frame
+from ..evaluate import CALL_HOOKS, Frame
 from ..values import Function, SDict, SList
-from .follow import follow, keyword, qualified
+from .follow import keyword
 
 _GENERATE = frozenset({"generate_content", "generate_content_stream"})
 # Config fields the lowering reads (both spellings the SDK accepts in a dict).
@@ -74,12 +76,13 @@ def requests(call) -> "list | None":
         name = arg.keyword.value
         if name == "contents" and kind != "gemini":
             continue
-        body.put(name, _value(ev, arg.value, frame) if name == "contents" else ev.value(arg.value, frame), module.span(arg))
+        value = ev.value(arg.value, frame)
+        body.put(name, _declare_functions(value, module.span(arg)) if name == "contents" else value, module.span(arg))
         if name == "model":
             origins["model"] = ev.origin(arg.value, frame)
     config_node = keyword(node, "config")
     if config_node is not None:
-        config = _value(ev, config_node, frame)
+        config = _declare_functions(ev.value(config_node, frame), module.span(config_node))
         fields = _GENERATE_FIELDS if kind == "gemini" else _CACHE_FIELDS
         if isinstance(config, dict):
             spans = getattr(config, "spans", {})
@@ -89,70 +92,37 @@ def requests(call) -> "list | None":
     return [Found(kind, body, origins=origins)]
 
 
-def _value(ev, node: cst.BaseExpression, frame: Frame, depth: int = 0) -> object:
-    """A value built with the SDK's ``types``, as the dict it serialises to."""
-    if depth > 12:
-        return ev.value(node, frame)
-    found = follow(ev, node, frame)
-    if found.mutated:  # built in steps: the evaluator replays them (types calls become unknowns)
-        return ev.value(node, frame)
-    node, frame = found.node, found.frame
+# -- the SDK's types, as the dicts they serialise to (the evaluator's hook) ----------------
+
+
+def _construct(evaluator, qual: str, node: cst.Call, frame: Frame) -> object:
+    """``types.X(...)`` as its keyword arguments, and ``types.Part.from_*`` as the part it makes."""
+    if not qual.startswith("google.genai.types."):
+        return NotImplemented
     module = frame.module
-    if isinstance(node, cst.Call):
-        qual = qualified(ev, node.func, frame)
-        if qual.startswith("google.genai."):
-            short = qual.rsplit(".", 1)[-1]
-            if short in _PART_FACTORIES:
-                key = _PART_FACTORIES[short]
-                out = SDict(module.span(node))
-                if key == "text":
-                    text = keyword(node, "text", 0)
-                    out.put("text", ev.value(text, frame) if text is not None else "", module.span(text or node))
-                else:
-                    out.put(key, _fields(ev, node, frame, depth), module.span(node))
-                return out
-            out = _fields(ev, node, frame, depth)
-            if short in ("UserContent", "ModelContent") and "role" not in out:
-                out.put("role", "user" if short == "UserContent" else "model", module.span(node))
-            return out
-        return ev.value(node, frame)
-    if isinstance(node, (cst.List, cst.Tuple)):
-        out_list = SList(span=module.span(node))
-        for element in node.elements:
-            if isinstance(element, cst.StarredElement):
-                inner = ev.value(element.value, frame)
-                items = inner if isinstance(inner, list) else [Hole(HoleKind.UNKNOWN, module.code(element.value, 40), module.span(element))]
-                for item in items:
-                    out_list.add(item, module.span(element))
-                continue
-            out_list.add(_value(ev, element.value, frame, depth + 1), module.span(element.value))
-        return out_list
-    if isinstance(node, cst.Dict):
+    short = qual.rsplit(".", 1)[-1]
+    if short in _PART_FACTORIES:
+        key = _PART_FACTORIES[short]
         out = SDict(module.span(node))
-        for element in node.elements:
-            if isinstance(element, cst.StarredDictElement):
-                merged = ev.value(element.value, frame)
-                if isinstance(merged, dict):
-                    for key, item in merged.items():
-                        out.put(key, item, getattr(merged, "spans", {}).get(key))
-                continue
-            key = ev.value(element.key, frame)
-            if isinstance(key, str):
-                out.put(key, _value(ev, element.value, frame, depth + 1), module.span(element.key))
+        if key == "text":
+            text = keyword(node, "text", 0)
+            out.put("text", evaluator.value(text, frame) if text is not None else "", module.span(text or node))
+        else:
+            out.put(key, _fields(evaluator, node, frame), module.span(node))
         return out
-    value = ev.value(node, frame)
-    if isinstance(value, Function) and isinstance(value.node, cst.FunctionDef):
-        return _declared(value.node, module.span(node))
-    return value
+    out = _fields(evaluator, node, frame)
+    if short in ("UserContent", "ModelContent") and "role" not in out:
+        out.put("role", "user" if short == "UserContent" else "model", module.span(node))
+    return out
 
 
-def _fields(ev, call: cst.Call, frame: Frame, depth: int) -> SDict:
-    """A ``types`` object's keyword arguments, converted the same way."""
+def _fields(ev, call: cst.Call, frame: Frame) -> SDict:
+    """A ``types`` object's keyword arguments, each evaluated (a nested ``types`` call comes back here)."""
     module = frame.module
     out = SDict(module.span(call))
     for arg in call.args:
         if arg.keyword is not None:
-            out.put(arg.keyword.value, _value(ev, arg.value, frame, depth + 1), module.span(arg))
+            out.put(arg.keyword.value, ev.value(arg.value, frame), module.span(arg))
         elif arg.star == "**":
             merged = ev.value(arg.value, frame)
             if isinstance(merged, dict):
@@ -161,11 +131,31 @@ def _fields(ev, call: cst.Call, frame: Frame, depth: int) -> SDict:
     return out
 
 
+def _declare_functions(value: object, span: Span, depth: int = 0) -> object:
+    """``value`` with each Python function in it (a tool the SDK declares itself) as the hole of its declaration."""
+    if isinstance(value, Function) and isinstance(value.node, cst.FunctionDef):
+        return _declared(value.node, span)
+    if depth > 12:
+        return value
+    if isinstance(value, SList):
+        out = value.copy()
+        out[:] = [_declare_functions(item, item_span or span, depth + 1) for item, item_span in zip(value, value.spans)]
+        return out
+    if isinstance(value, SDict):
+        copy = value.copy()
+        for key, item in value.items():
+            copy[key] = _declare_functions(item, value.spans.get(key, span), depth + 1)
+        return copy
+    return value
+
+
 def _declared(fn: cst.FunctionDef, span: Span) -> Hole:
     """A Python function passed as a tool: the SDK declares it from its signature and docstring."""
     doc = fn.get_docstring() or ""
     sample = f'{{"function_declarations": [{{"name": "{fn.name.value}", "description": {doc!r}, "parameters": {{}}}}]}}'
     return Hole(HoleKind.UNKNOWN, f"the function declaration the SDK builds from {fn.name.value}()", span, sample)
 
+
+CALL_HOOKS.append(_construct)
 
 __all__ = ["requests", "site"]
