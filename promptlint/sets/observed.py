@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .simulate import RequestOutcome, Simulation
+    from .simulate import RequestOutcome
 
 # The usage fields each provider reports cache reads and writes in (rules.md, PC501).
 _READ_FIELDS = ("cache_read_input_tokens", "cacheReadInputTokens", "prompt_cache_hit_tokens")

@@ -41,7 +41,6 @@ from ..checks.analysis import Analysis, Context, can_carry
 from ..registry import Prices
 from ..request import Block, ContentKind, Hole, HoleKind, Request, RequestSet, Section, Span
 from ..tokens.verdict import Verdict
-from . import observed
 from .observed import Observed
 
 # Not a provider fact: how far apart requests without timestamps are assumed to start.

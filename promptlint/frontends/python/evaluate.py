@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import builtins
 import json
-import re
-import string
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import libcst as cst
@@ -27,14 +25,14 @@ import libcst as cst
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
 from .module import Binding, Import, Module, Mutation, Scope, dotted, short_loop
-from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, holes_in, unknown
+from .strings import MAX_TEXT, TextBuilding, concat
+from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, sample_of, unknown
 
 if TYPE_CHECKING:
     from .project import Project
 
 MAX_DEPTH = 4  # helper calls followed into, one inside another
 MAX_UNROLL = 2048  # items of a known list a loop is replayed for; beyond, a hole stands for the rest
-MAX_TEXT = 2 << 20  # prompt files read, and strings built, up to this size
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -90,7 +88,7 @@ class Frame:
         return self.params if scope is self.scope else {}
 
 
-class Evaluator:
+class Evaluator(TextBuilding):
     def __init__(self, project: "Project", extra_sources: dict[str, sources.Source] | None = None, extra_unordered: frozenset[str] = frozenset()) -> None:
         self.project = project
         self.extra = extra_sources or {}
@@ -182,45 +180,6 @@ class Evaluator:
         if isinstance(node, cst.Lambda):
             return Opaque("lambda")
         return unknown(f.module.code(node), f.module.span(node))
-
-    def _fstring(self, node: cst.FormattedString, f: Frame) -> object:
-        out: object = ""
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                out = concat(out, part.value.replace("{{", "{").replace("}}", "}"))
-            elif isinstance(part, cst.FormattedStringExpression):
-                value = self.value(part.expression, f)
-                if part.format_spec and not holes_in(value) and isinstance(value, (int, float, str)):
-                    spec = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
-                    try:
-                        out = concat(out, format(value, spec))
-                        continue
-                    except (ValueError, TypeError):
-                        pass
-                out = concat(out, self.text(value, part.expression, f, conversion=part.conversion))
-        return out
-
-    def text(self, value: object, node: cst.CSTNode, f: Frame, conversion: str | None = None) -> object:
-        """``value`` as the text ``str()`` (or ``repr()``) would make of it."""
-        if isinstance(value, (str, Text, Hole)):
-            if conversion == "r" and isinstance(value, str):
-                return repr(value)
-            return value
-        if isinstance(value, (bool, int, float)) or value is None:
-            return repr(value) if conversion == "r" else str(value)
-        if isinstance(value, USet):
-            return Hole(HoleKind.UNORDERED, f"str() of {value.label}", value.origin, _sample(value.items))
-        if isinstance(value, dict):
-            origin = f.module.span(node)
-            return Hole(HoleKind.UNSORTED_JSON, f"str() of a dict ({f.module.code(node, 40)})", origin, _sample(value))
-        if isinstance(value, list):
-            if value.unordered is not None:  # type: ignore[attr-defined]
-                return value.unordered  # type: ignore[attr-defined]
-            inner = holes_in(value)
-            return Text(tuple(inner)) if inner else _sample(value) or ""
-        if isinstance(value, PathValue):
-            return str(value.path)
-        return unknown(f"str() of {f.module.code(node, 40)}", f.module.span(node))
 
     def _attribute(self, node: cst.Attribute, f: Frame) -> object:
         attr = node.attr.value
@@ -322,7 +281,7 @@ class Evaluator:
         elif isinstance(inner, USet):
             out.extend(inner.items)
             out.spans.extend([span] * len(inner.items))
-            out.unordered = Hole(HoleKind.UNORDERED, f"iteration over {inner.label}", inner.origin, _sample(inner.items))
+            out.unordered = Hole(HoleKind.UNORDERED, f"iteration over {inner.label}", inner.origin, sample_of(inner.items))
         elif isinstance(inner, Hole):
             out.add(inner, span)
             out.shared = out.shared or inner.kind is HoleKind.PER_REQUEST
@@ -378,27 +337,6 @@ class Evaluator:
             return volatile[0]
         return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
 
-    def _percent(self, template: str, args: object, node: cst.CSTNode, f: Frame) -> object:
-        values = list(args) if isinstance(args, list) else [args]
-        out: object = ""
-        position = 0
-        last = 0
-        for match in re.finditer(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdrifgexXo%]", template):
-            out = concat(out, template[last : match.start()])
-            last = match.end()
-            if match.group(0) == "%%":
-                out = concat(out, "%")
-                continue
-            if match.group(1) is not None and isinstance(args, dict):
-                value = args.get(match.group(1), unknown(match.group(1), f.module.span(node)))
-            elif position < len(values):
-                value = values[position]
-                position += 1
-            else:
-                value = unknown("a %-format argument", f.module.span(node))
-            out = concat(out, self.text(value, node, f))
-        return concat(out, template[last:])
-
     def _choice(self, a: object, b: object, node: cst.CSTNode, f: Frame) -> object:
         if _same(a, b):
             return a
@@ -406,7 +344,7 @@ class Evaluator:
             volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
             if volatile:
                 return value
-        return Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({f.module.code(node, 50)})", f.module.span(node), _common_sample(a, b))
+        return Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({f.module.code(node, 50)})", f.module.span(node), _commonsample_of(a, b))
 
     def origin(self, node: cst.CSTNode, f: Frame, hops: int = 0) -> Span:
         """Where the value of ``node`` is written: through plain names to a literal."""
@@ -464,7 +402,7 @@ class Evaluator:
         """The items a loop over ``iterable`` sees (a stand-in hole when unknown), and the
         hole that says their order varies."""
         if isinstance(iterable, USet):
-            return _capped(list(iterable.items), node, f), Hole(HoleKind.UNORDERED, f"iteration over {iterable.label}", iterable.origin, _sample(iterable.items))
+            return _capped(list(iterable.items), node, f), Hole(HoleKind.UNORDERED, f"iteration over {iterable.label}", iterable.origin, sample_of(iterable.items))
         if isinstance(iterable, list):
             return _capped(list(iterable), node, f), getattr(iterable, "unordered", None)
         if isinstance(iterable, dict):
@@ -644,7 +582,7 @@ class Evaluator:
                 if _hashable(key) and key not in target:
                     _put(target, key, self.value(m.args[1].value, g) if len(m.args) > 1 else None, module.span(m.args[0].value))
             elif m.op == "shuffle" and isinstance(target, SList):
-                target.unordered = Hole(HoleKind.UNORDERED, "random.shuffle()", module.span(m.node), _sample(list(target)))
+                target.unordered = Hole(HoleKind.UNORDERED, "random.shuffle()", module.span(m.node), sample_of(list(target)))
         return value
 
     def _unbounded(self, m: Mutation, f: Frame) -> bool:
@@ -828,7 +766,7 @@ class Evaluator:
             return SList([hole], span, [span], unordered=hole)
         if qual in ("random.sample", "numpy.random.permutation"):
             items = self.value(args[0].value, f) if args else None
-            hole = Hole(HoleKind.UNORDERED, f"{qual}()", span, _sample(items) if isinstance(items, list) else None)
+            hole = Hole(HoleKind.UNORDERED, f"{qual}()", span, sample_of(items) if isinstance(items, list) else None)
             out = SList(items if isinstance(items, list) else [hole], span)
             out.unordered = hole
             return out
@@ -910,7 +848,7 @@ class Evaluator:
         if qual == "orjson.dumps" and any(a.keyword is not None and a.keyword.value == "option" and "OPT_SORT_KEYS" in f.module.code(a.value, 200) for a in args):
             options["sort_keys"] = True
         try:
-            sample = json.dumps(_plain(value), indent=options.get("indent") if isinstance(options.get("indent"), int) else None, sort_keys=options.get("sort_keys") is True)
+            sample = json.dumps(as_plain(value), indent=options.get("indent") if isinstance(options.get("indent"), int) else None, sort_keys=options.get("sort_keys") is True)
         except (TypeError, ValueError):
             sample = None
         if isinstance(value, SDict) and not value.complete:
@@ -1014,68 +952,6 @@ class Evaluator:
             return receiver
         return self._unknown_call(node, f)
 
-    def _str_method(self, receiver: str, method: str, node: cst.Call, f: Frame) -> object:
-        args = node.args
-        if method == "join" and args:
-            iterable = self.value(args[0].value, f)
-            items, hole = self.iterate(iterable, args[0].value, f)
-            out: object = ""
-            for i, item in enumerate(items):
-                if i:
-                    out = concat(out, receiver)
-                out = concat(out, self.text(item, args[0].value, f))
-            if hole is not None:
-                sized, bounded = out.sized_text() if isinstance(out, Text) else (out, True)
-                return Hole(hole.kind, hole.label, hole.origin, sized if bounded and isinstance(sized, str) else None)
-            return out
-        if method == "format":
-            return self._format(receiver, node, f)
-        values = [self.value(a.value, f) for a in args if a.keyword is None and not a.star]
-        if all(isinstance(v, (str, int)) or v is None for v in values) and method in _PURE_STR_METHODS:
-            try:
-                result = getattr(receiver, method)(*values)
-            except (TypeError, ValueError):
-                return unknown(f.module.code(node), f.module.span(node))
-            if isinstance(result, list):
-                return SList(result, f.module.span(node))
-            return result
-        inner = [h for v in values for h in holes_in(v)]
-        return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
-
-    def _format(self, template: str, node: cst.Call, f: Frame) -> object:
-        positional = [a for a in node.args if a.keyword is None and not a.star]
-        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
-        mappings = [self.value(a.value, f) for a in node.args if a.star == "**"]
-        out: object = ""
-        auto = 0
-        try:
-            parsed = list(string.Formatter().parse(template))
-        except ValueError:
-            return unknown("a malformed format string", f.module.span(node))
-        for literal, field_name, spec, conversion in parsed:
-            out = concat(out, literal)
-            if field_name is None:
-                continue
-            head = re.split(r"[.\[]", field_name, maxsplit=1)[0]
-            if head == "":
-                head = str(auto)
-                auto += 1
-            if head.isdigit() and int(head) < len(positional):
-                arg_node = positional[int(head)].value
-                value = self.value(arg_node, f)
-            elif head in keywords:
-                arg_node = keywords[head].value
-                value = self.value(arg_node, f)
-            else:
-                arg_node = node
-                value = next((m[head] for m in mappings if isinstance(m, dict) and head in m), None)
-                if value is None:
-                    value = unknown(f"'{head}' in a format string", f.module.span(node))
-            if head != field_name:  # an attribute or index of the argument
-                value = value if holes_in(value) else unknown(field_name, f.module.span(arg_node))
-            out = concat(out, self.text(value, arg_node, f, conversion=conversion))
-        return out
-
     def _unknown_call(self, node: cst.Call, f: Frame, qual: str | None = None) -> object:
         """An opaque call: volatile if it is fed a volatile value, else unknown."""
         for arg in node.args:
@@ -1153,39 +1029,12 @@ _VALUE_METHODS = frozenset(
     }
 )
 
-_PURE_STR_METHODS = frozenset(
-    {"strip", "lstrip", "rstrip", "upper", "lower", "title", "capitalize", "casefold", "replace", "removeprefix", "removesuffix", "splitlines", "split", "zfill", "center", "ljust", "rjust", "expandtabs"}
-)
-
-
 def _capped(items: list, node: cst.CSTNode, f: Frame) -> list:
     """At most ``MAX_UNROLL`` items; a hole of unknown size stands for the rest, so a text
     built from them is never judged short."""
     if len(items) <= MAX_UNROLL:
         return items
     return items[:MAX_UNROLL] + [unknown(f"{len(items) - MAX_UNROLL} more items", f.module.span(node))]
-
-
-def concat(a: object, b: object) -> object:
-    """Two texts joined; literal pieces merge so a Text stays short."""
-    if isinstance(a, str) and isinstance(b, str):
-        return a + b if len(a) + len(b) < MAX_TEXT else Text((a, b))
-    pieces: list = []
-    for value in (a, b):
-        if isinstance(value, str):
-            parts: tuple = (value,) if value else ()
-        elif isinstance(value, Text):
-            parts = value.pieces
-        elif isinstance(value, Hole):
-            parts = (value,)
-        else:
-            parts = (str(value),)
-        for part in parts:
-            if pieces and isinstance(part, str) and isinstance(pieces[-1], str):
-                pieces[-1] += part
-            else:
-                pieces.append(part)
-    return Text(tuple(pieces))
 
 
 def _host(url: object) -> str | None:
@@ -1221,30 +1070,6 @@ def _same(a: object, b: object) -> bool:
         return bool(a == b) and type(a) is type(b)
     except Exception:  # noqa: BLE001 - values of unknown types
         return False
-
-
-def _sample(items: object) -> str | None:
-    try:
-        return repr(_plain(items))
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _plain(value: object) -> Any:
-    """``value`` as plain JSON-like Python, holes as their samples (for a size)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, USet):
-        return [_plain(v) for v in value.items]
-    if isinstance(value, Text):
-        return value.sized_text()[0]
-    if isinstance(value, Hole):
-        return value.sample or ""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    raise TypeError(type(value).__name__)
 
 
 def _has_dict(value: object) -> bool:
@@ -1338,7 +1163,7 @@ def _cleandoc(value: str) -> str:
     return inspect.cleandoc(value)
 
 
-def _common_sample(a: object, b: object) -> str | None:
+def _commonsample_of(a: object, b: object) -> str | None:
     """A stand-in for a value chosen between two: the first that is a known string."""
     for value in (a, b):
         if isinstance(value, str):
@@ -1348,4 +1173,4 @@ def _common_sample(a: object, b: object) -> str | None:
     return None
 
 
-__all__ = ["Evaluator", "Frame", "concat", "CLIENTS"]
+__all__ = ["Evaluator", "Frame", "CLIENTS"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...request import Hole, HoleKind, Span, Text
 
@@ -149,3 +150,28 @@ def is_static(value: object) -> bool:
 
 def unknown(label: str, origin: Span | None, kind: HoleKind = HoleKind.UNKNOWN) -> Hole:
     return Hole(kind, label, origin)
+
+
+def sample_of(items: object) -> str | None:
+    """A stand-in of a value's size: its repr with holes as their samples, or None."""
+    try:
+        return repr(as_plain(items))
+    except Exception:  # noqa: BLE001 - values of unknown types
+        return None
+
+
+def as_plain(value: object) -> Any:
+    """``value`` as plain JSON-like Python, holes as their samples (for a size)."""
+    if isinstance(value, dict):
+        return {k: as_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_plain(v) for v in value]
+    if isinstance(value, USet):
+        return [as_plain(v) for v in value.items]
+    if isinstance(value, Text):
+        return value.sized_text()[0]
+    if isinstance(value, Hole):
+        return value.sample or ""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    raise TypeError(type(value).__name__)

@@ -40,7 +40,8 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from ....request import Hole, HoleKind, Span, Text
-from ..evaluate import CALL_HOOKS, concat
+from ..evaluate import CALL_HOOKS
+from ..strings import concat
 from ..values import Function, Modelled, Opaque, SDict, SList
 
 # The packages whose classes are modelled (``langchain`` re-exports the core ones).

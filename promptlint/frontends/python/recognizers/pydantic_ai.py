@@ -38,7 +38,8 @@ import json
 import libcst as cst
 
 from ....request import Hole, HoleKind, Span, Text
-from ..evaluate import Frame, concat
+from ..evaluate import Frame
+from ..strings import concat
 from ..module import Module, Scope
 from ..values import Function, SDict, SList
 from .follow import Followed, follow, keyword, keywords, qualified
