@@ -45,6 +45,7 @@ from urllib.parse import unquote
 
 from .api import REQUESTS_PATH, _with_model, check_requests
 from .diagnostic import Diagnostic
+from .sets.checking import repeat_note
 
 __all__ = [
     "CapturedCall",
@@ -285,8 +286,8 @@ def format_diagnostics(diagnostics: Iterable[Diagnostic], count: int | None = No
         lines.append(f"{where}: {d.code} [{d.severity.value}] {d.message}")
         repeated = d.data.get("repeated_on_lines") or []
         note = d.note
-        if repeated and note:
-            note = _REPEAT_NOTE.sub("", note) or None
+        if repeated and note:  # said below in our own words
+            note = note.removesuffix(repeat_note(repeated, same_kind=d.same_as is not None)).removesuffix("; ") or None
         if note:
             lines.append(f"    note: {note}")
         if repeated:
@@ -295,10 +296,6 @@ def format_diagnostics(diagnostics: Iterable[Diagnostic], count: int | None = No
         if d.fix is not None:
             lines.append(f"    help: {d.fix.message}")
     return "\n".join(lines)
-
-
-# The note the engine adds to a finding repeated across a set; said above in our own words.
-_REPEAT_NOTE = re.compile(r"(?:^|; )the same(?: kind of value)? in \d+ more requests? of this file \(lines [^)]*\)$")
 
 
 # -- routing and canned responses -------------------------------------------------

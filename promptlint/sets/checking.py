@@ -49,14 +49,19 @@ class Repeats:
         for key, diagnostic in self.first.items():
             lines = self.repeats[key]
             if lines:
-                shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
-                what = "the same kind of value" if diagnostic.same_as else "the same"
-                note = f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (lines {shown})"
+                note = repeat_note(lines, same_kind=diagnostic.same_as is not None)
                 note = f"{diagnostic.note}; {note}" if diagnostic.note else note
                 data = dict(diagnostic.data, repeated_on_lines=lines)
                 diagnostic = dataclasses.replace(diagnostic, note=note, data=data)
             out.append(diagnostic)
         return out
+
+
+def repeat_note(lines: list[int], same_kind: bool) -> str:
+    """What a finding's note says of the other requests that repeat it (``Repeats``)."""
+    shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+    what = "the same kind of value" if same_kind else "the same"
+    return f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (lines {shown})"
 
 
 def check_in_order(
