@@ -18,8 +18,7 @@ from promptlint.checks.analysis import Context
 from promptlint.cli import cli
 from promptlint.config import Settings
 from promptlint.engine import Engine
-from promptlint.sets.code import repeated_calls
-from promptlint.sets.simulate import simulate
+from promptlint.sets.code import repeated_calls, simulate_calls
 from tests.test_simulate import REG, SONNET, ZqCounter
 
 HEAD = '''
@@ -45,7 +44,7 @@ def simulated(tmp_path: Path, code: str, iterations: int = 4):
     (tmp_path / "app.py").write_text(textwrap.dedent(code), encoding="utf-8")
     parsed = Engine(Settings(root=tmp_path, cache=False)).parse(tmp_path / "app.py", "app.py")
     ctx = Context(registry=REG, counter=ZqCounter(), as_of=dt.date(2026, 11, 22), safety_margin=0.1)
-    return [simulate(members, ctx) for members in repeated_calls(parsed, "app.py", iterations)]
+    return [simulate_calls(members, ctx) for members in repeated_calls(parsed, "app.py", iterations)]
 
 
 def test_prices_the_test_relies_on():
@@ -62,6 +61,16 @@ def test_a_call_in_a_loop_writes_the_shared_prompt_once_and_reads_it_after(tmp_p
     assert (round(with_, 6), round(without, 6), unpriced) == (0.0093, 0.024, 0)  # 2000*3.75 + 6000*0.30 vs 8000*3
     (g,) = s.groups
     assert (g.section, g.writes, g.reads, g.action) == ("system", 1, 3, "keep-5m")
+
+
+def test_a_long_loop_lists_its_first_calls_and_counts_them_all(tmp_path):
+    (tmp_path / "app.py").write_text(textwrap.dedent(HEAD + LABEL % ""), encoding="utf-8")
+    parsed = Engine(Settings(root=tmp_path, cache=False)).parse(tmp_path / "app.py", "app.py")
+    ctx = Context(registry=REG, counter=ZqCounter(), as_of=dt.date(2026, 11, 22), safety_margin=0.1)
+    (members,) = repeated_calls(parsed, "app.py", 30)
+    s = simulate_calls(members, ctx, keep=10)
+    assert (len(s.requests), s.count, s.hits) == (10, 30, 29)
+    assert s.tokens == {"read": 58_000, "write_5m": 2000, "write_1h": 0, "uncached": 0}
 
 
 def test_a_breakpoint_on_each_call_s_own_message_is_written_and_never_read(tmp_path):

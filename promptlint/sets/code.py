@@ -14,8 +14,10 @@ A Batch API request built in code is already a set (``Parsed.sets``).
 
 from __future__ import annotations
 
+from ..checks.analysis import Analysis, Context
 from ..frontends import Parsed
 from ..request import Request, RequestSet
+from .simulate import Clock, Simulation, Simulator
 
 # How many calls a repeated call site is assumed to make when the user does not say.
 DEFAULT_ITERATIONS = 100
@@ -37,3 +39,16 @@ def repeated_calls(parsed: Parsed, path: str, iterations: int = DEFAULT_ITERATIO
 def _repeats(request: Request) -> bool:
     call = request.call
     return call is not None and not call.runs_once and not call.extended
+
+
+def simulate_calls(members: RequestSet, ctx: Context, keep: int | None = None) -> Simulation:
+    """A set ``repeated_calls`` made, simulated: one call analysed once, fed once per copy.
+
+    ``keep``: how many outcomes are listed request by request (the totals count every copy).
+    """
+    analysis = Analysis(members.requests[0], ctx)  # every member is that one request
+    simulator = Simulator(members.path, members.kind, ctx, lambda i: analysis, keep=keep)
+    clock = Clock(members.kind)
+    for index in range(len(members.requests)):
+        simulator.feed(index, analysis, clock.at(None))
+    return simulator.finish(clock.assumption())

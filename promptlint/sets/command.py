@@ -11,9 +11,9 @@ import click
 from ..request import RequestSet
 from . import html as html_page
 from . import report
-from .code import DEFAULT_ITERATIONS, repeated_calls
+from .code import DEFAULT_ITERATIONS, repeated_calls, simulate_calls
 from .simulate import simulate
-from .stream import simulate_jsonl
+from .stream import KEPT_REQUESTS, simulate_jsonl
 
 _READABLE = (".json", ".jsonl", ".py")
 # The groups each format lists (and so the ones worth advising): None is every group.
@@ -33,7 +33,7 @@ _ADVISED = {"text": report.TEXT_GROUPS, "html": html_page.PAGE_GROUPS, "json": N
 )
 @click.option(
     "--iterations",
-    type=click.IntRange(min=1, max=1_000_000),
+    type=click.IntRange(min=1, max=100_000),
     default=DEFAULT_ITERATIONS,
     show_default=True,
     help="Python: how many calls a call site in a loop or fan-out is assumed to make.",
@@ -71,7 +71,8 @@ def simulate_command(
         elif path.suffix == ".py":  # Batch API requests built in code, and the calls a loop or fan-out repeats
             parsed = engine.parse(path, shown)
             errors, error_count = parsed.errors, len(parsed.errors)
-            found = [simulate(members, engine.context) for members in [*parsed.sets, *repeated_calls(parsed, shown, iterations)]]
+            found = [simulate(members, engine.context) for members in parsed.sets]
+            found += [simulate_calls(members, engine.context, keep=KEPT_REQUESTS) for members in repeated_calls(parsed, shown, iterations)]
         else:
             parsed = engine.parse(path, shown)
             errors, error_count = parsed.errors, len(parsed.errors)
