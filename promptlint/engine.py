@@ -22,7 +22,7 @@ from .config import DEFAULT_EXCLUDE, Settings
 from .diagnostic import Diagnostic
 from .frontends import ParseError, Parsed, jsonreq
 from .request import RequestSet, Span
-from .result_cache import ResultCache, settings_key
+from .result_cache import ResultCache, called_from, settings_key
 from .tokens import select
 
 # Below this many files or bytes, starting worker processes costs more than it saves
@@ -82,6 +82,7 @@ class Checked:
     suppressed: list[suppression.Suppressed]
     facts: object = None  # what run-level rules need (the Python front-end's FileFacts)
     depends: list[Path] = field(default_factory=list)
+    callers_of: list[str] = field(default_factory=list)
 
 
 def discover(paths: Iterable[Path], settings: Settings) -> Iterator[Path]:
@@ -187,6 +188,11 @@ class Engine:
         self.python_files = ProjectFiles(self.settings) if named else [p for p in files if p.suffix == ".py"]
         cache = ResultCache(self.settings.root, self.cache_key()) if self.settings.cache else None
         todo = [p for p in files if cache is None or not cache.is_clean(p)]
+        if cache is not None and todo:
+            # A clean file may still have to be read again: a changed file calls one of its functions.
+            pending = set(todo)
+            stale = called_from({p: cache.callers_of(p) for p in files if p not in pending}, todo)
+            todo = [p for p in files if p in pending or p in stale]
         result = Result(files=len(files))
         pending = set(todo)
         facts = [cache.facts(p) for p in files if p not in pending] if cache is not None else []
@@ -203,7 +209,7 @@ class Engine:
                 if diagnostics or suppressed or failure is not None:
                     cache.forget(path)
                 else:
-                    cache.mark_clean(path, checked.depends, _facts_record(checked.facts))
+                    cache.mark_clean(path, checked.depends, _facts_record(checked.facts), checked.callers_of)
             if progress:
                 progress(1)
         if cache is not None:
@@ -247,7 +253,8 @@ class Engine:
         parsed, self._parsed = self._parsed, None
         facts = parsed.facts if parsed is not None else None
         depends = parsed.depends if parsed is not None else []
-        return Checked(path, diagnostics, failure, self.context.notices - before, suppressed, facts, depends)
+        callers_of = parsed.callers_of if parsed is not None else []
+        return Checked(path, diagnostics, failure, self.context.notices - before, suppressed, facts, depends, callers_of)
 
     def _run_findings(self, facts: list) -> list[Diagnostic]:
         """Findings about the run as a whole: PC501, caching nobody reads the usage of."""

@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 FOLDER = ".promptlint_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by promptlint.\n"
@@ -79,7 +81,13 @@ class ResultCache:
             return False
         return [stat.st_size, stat.st_mtime_ns] == stamp
 
-    def mark_clean(self, path: Path, depends: "list[Path] | tuple" = (), facts: dict | None = None) -> None:
+    def callers_of(self, path: Path) -> list[str]:
+        """Names of functions whose callers ``path``'s clean result depends on (see ``called_from``)."""
+        entry = self._entries.get(os.path.abspath(path))
+        names = entry[5] if entry and len(entry) > 5 else []
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+    def mark_clean(self, path: Path, depends: "list[Path] | tuple" = (), facts: dict | None = None, callers_of: "list[str] | tuple" = ()) -> None:
         try:
             stat = path.stat()
             digest = _digest(path)
@@ -89,7 +97,7 @@ class ResultCache:
                 stamps[os.path.abspath(dep)] = [dep_stat.st_size, dep_stat.st_mtime_ns]
         except OSError:
             return
-        self._entries[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, digest, stamps, facts]
+        self._entries[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, digest, stamps, facts, list(callers_of)]
         self._changed = True
 
     def forget(self, path: Path) -> None:
@@ -137,3 +145,30 @@ def clean(root: Path) -> bool:
         return False
     shutil.rmtree(folder, ignore_errors=True)
     return True
+
+
+def called_from(clean: dict[Path, list[str]], changed: Iterable[Path]) -> set[Path]:
+    """The clean files whose result may change because a changed (or new) file calls one of their functions.
+
+    A function whose parameters build a request is checked with what its callers pass; a
+    file added since, or edited, may pass something new. A caller names the function
+    followed by ``(``: its bytes are searched for that, a word at a time.
+    """
+    wanted: dict[bytes, list[Path]] = {}
+    for path, names in clean.items():
+        for name in names:
+            wanted.setdefault(name.encode(), []).append(path)
+    if not wanted:
+        return set()
+    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n) for n in sorted(wanted)) + rb")\s*\(")
+    found: set[Path] = set()
+    for path in changed:
+        if path.suffix != ".py":
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for name in set(pattern.findall(data)):
+            found.update(wanted[name])
+    return found

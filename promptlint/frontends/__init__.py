@@ -23,6 +23,9 @@ class Parsed:
     errors: list[ParseError] = field(default_factory=list)
     # Other files the result depends on (modules and prompt files code reads).
     depends: list[Path] = field(default_factory=list)
+    # Functions whose callers anywhere in the run the result depends on (what they pass
+    # builds a request here): a file added later that calls one changes the result.
+    callers_of: list[str] = field(default_factory=list)
     # What run-level rules need from this file (the Python front-end's FileFacts).
     facts: object = None
     # Why the file was not read at all, when it was skipped (too large).

@@ -77,6 +77,7 @@ class Analyser:
             except RecursionError:
                 parsed.errors.append(ParseError("a call too deeply nested to evaluate", module.span(record.node)))
         parsed.depends = sorted(p for p in evaluator.read if p.resolve() != path.resolve())
+        parsed.callers_of = sorted(evaluator.callers_of)
 
     def _contexts(self, scope, module, evaluator: Evaluator) -> list[tuple[dict, Span]]:
         """One binding of a function's parameters per distinct caller in the run (a request
@@ -84,7 +85,7 @@ class Analyser:
         if scope.kind != "function" or not [p for p in scope.params if p not in ("self", "cls")]:
             return []
         contexts: list[tuple[dict, Span]] = []
-        for caller in self.project.callers(scope, module)[:_MAX_CALLERS]:
+        for caller in self.project.callers(scope, module, evaluator)[:_MAX_CALLERS]:
             bound = self.project.passed(scope, module, caller, evaluator, 0)
             evaluator.read.add(caller[0].path)  # the result depends on what its callers pass
             if bound and not any(_same_binding(bound, seen) for seen, _ in contexts):

@@ -98,6 +98,8 @@ class Evaluator(TextBuilding):
         self._loop_order: Hole | None = None
         # Files read while evaluating (prompt files, other modules): the result depends on them.
         self.read: set[Path] = set()
+        # Names of the functions whose callers were looked for: the result depends on them too.
+        self.callers_of: set[str] = set()
 
     # -- entry points --------------------------------------------------------------
 

@@ -138,18 +138,21 @@ class Project:
                     continue
         return self._texts
 
-    def callers(self, scope: Scope, module: Module) -> list[tuple[Module, "object"]]:
+    def callers(self, scope: Scope, module: Module, evaluator: "Evaluator | None" = None) -> list[tuple[Module, "object"]]:
         """The calls of the function ``scope`` in the run's files: (module, call record).
 
-        A constructor (``__init__``) is called by its class's name.
+        A constructor (``__init__``) is called by its class's name. The name is added to
+        ``evaluator.callers_of``: what the file's result depends on besides files it reads.
         """
         if scope.kind != "function":
             return []
-        if id(scope) in self._callers:
-            return self._callers[id(scope)]
         constructor = scope.name == "__init__" and scope.owner is not None
         method = scope.owner is not None and not constructor
         name = scope.owner.name if constructor else scope.name  # type: ignore[union-attr]
+        if evaluator is not None:
+            evaluator.callers_of.add(name)
+        if id(scope) in self._callers:
+            return self._callers[id(scope)]
         home = scope.owner.parent if scope.owner is not None else scope.parent
         short = module.name.rpartition(".")[2]
         if home is module.scope and not name.startswith("_"):
@@ -210,7 +213,7 @@ class Project:
             return self._arguments[key]
         self._arguments[key] = []  # a cycle of callers sees "nobody passes it" rather than recursing
         values = []
-        for caller in self.callers(scope, module)[:_MAX_FOLLOWED]:
+        for caller in self.callers(scope, module, evaluator)[:_MAX_FOLLOWED]:
             bound = self.passed(scope, module, caller, evaluator, depth, only=name)
             if name in bound:
                 values.append(bound[name])
