@@ -6,7 +6,9 @@ One cache file per (promptlint version, settings), under ``.promptlint_cache`` a
 project root, written atomically; the folder carries CACHEDIR.TAG and a ``*``
 .gitignore so backup tools and git leave it alone. A file is the same when its size
 and modification time are; when they moved but its bytes did not, its content hash
-says so.
+says so. A clean result also depends on the files it read (modules, prompt files) and, for
+a function whose parameters build a request, on its callers: one whose file changed, or a
+new or changed file that calls the function (``called_from``), has the file read again.
 """
 
 from __future__ import annotations
