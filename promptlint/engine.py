@@ -189,10 +189,17 @@ class Engine:
         cache = ResultCache(self.settings.root, self.cache_key()) if self.settings.cache else None
         todo = [p for p in files if cache is None or not cache.is_clean(p)]
         if cache is not None and todo:
-            # A clean file may still have to be read again: a changed file calls one of its functions.
+            # A clean file may still have to be read again: a changed file calls one of its
+            # functions. When only some files are named (pre-commit), so do the clean files the
+            # cache knows elsewhere in the project: a named file may be their new caller.
             pending = set(todo)
-            stale = called_from({p: cache.callers_of(p) for p in files if p not in pending}, todo)
-            todo = [p for p in files if p in pending or p in stale]
+            clean = {p: cache.callers_of(p) for p in files if p not in pending}
+            if named:
+                clean.update(cache.clean_elsewhere(files))
+            stale = called_from(clean, todo)
+            extra = sorted(stale - set(files))
+            todo = [p for p in files if p in pending or p in stale] + extra
+            files += extra
         result = Result(files=len(files))
         pending = set(todo)
         facts = [cache.facts(p) for p in files if p not in pending] if cache is not None else []

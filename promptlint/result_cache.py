@@ -89,6 +89,16 @@ class ResultCache:
         names = entry[5] if entry and len(entry) > 5 else []
         return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
+    def clean_elsewhere(self, known: Iterable[Path]) -> dict[Path, list[str]]:
+        """Clean files other than ``known`` whose results depend on their functions' callers, with those names."""
+        seen = {os.path.abspath(p) for p in known}
+        found = {}
+        for where in list(self._entries):
+            names = self.callers_of(Path(where))
+            if names and where not in seen and self.is_clean(Path(where)):
+                found[Path(where)] = names
+        return found
+
     def mark_clean(self, path: Path, depends: "list[Path] | tuple" = (), facts: dict | None = None, callers_of: "list[str] | tuple" = ()) -> None:
         try:
             stat = path.stat()
