@@ -115,57 +115,49 @@ def test_a_python_file_is_checked_again_when_a_module_it_reads_changes(tmp_path:
     assert {p.name for p in parsed} == {"app.py", "prompts.py"}
 
 
+APP = (
+    "import anthropic\nclient = anthropic.Anthropic()\n\n"
+    "def ask(instructions, q):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
+    "system=[{'type': 'text', 'text': instructions, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+    "    return r.usage.cache_read_input_tokens\n"
+)  # ask() builds its request from what its callers pass
+CALLER = f"from app import ask\nPOLICY = {LONG_PROSE!r}\n\ndef handle(q):\n    return ask(POLICY, q)\n"
+DATED_CALLER = (
+    "from datetime import datetime\nfrom app import ask\n" f"POLICY = {LONG_PROSE!r}\n\n"
+    "def handle(q):\n    return ask(f'Today is {datetime.now()}. ' + POLICY, q)\n"
+)
+UNRELATED = "def other(q):\n    return q\n"
+
+
 def test_a_clean_function_is_checked_again_when_a_new_file_calls_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    # ask() builds its request from what callers pass. A clean result for app.py says nothing
-    # of a caller added later: that caller's file sends no request itself, so only reading
-    # app.py again with the new caller's arguments finds what it passes.
+    # A clean result for app.py says nothing of a caller added later: that caller's file sends
+    # no request itself, so only reading app.py again with the new caller's arguments finds
+    # what it passes.
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "app.py").write_text(
-        "import anthropic\nclient = anthropic.Anthropic()\n\n"
-        "def ask(instructions, q):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
-        "system=[{'type': 'text', 'text': instructions, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
-        "    return r.usage.cache_read_input_tokens\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "main.py").write_text(f"from app import ask\nPOLICY = {LONG_PROSE!r}\n\ndef handle(q):\n    return ask(POLICY, q)\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "main.py").write_text(CALLER, encoding="utf-8")
     assert run(tmp_path)[0] == []
     assert run(tmp_path)[1] == []  # both clean, neither read
     # An unrelated new file does not make app.py read again; a new caller does.
-    (tmp_path / "notes.py").write_text("def other(q):\n    return q\n", encoding="utf-8")
+    (tmp_path / "notes.py").write_text(UNRELATED, encoding="utf-8")
     assert {p.name for p in run(tmp_path)[1]} == {"notes.py"}
-    (tmp_path / "dated.py").write_text(
-        "from datetime import datetime\nfrom app import ask\n" f"POLICY = {LONG_PROSE!r}\n\n"
-        "def handle(q):\n    return ask(f'Today is {datetime.now()}. ' + POLICY, q)\n",
-        encoding="utf-8",
-    )
+    (tmp_path / "dated.py").write_text(DATED_CALLER, encoding="utf-8")
     found, parsed = run(tmp_path)
     assert found == [("dated.py", "PC101")]
     assert {p.name for p in parsed} == {"app.py", "dated.py"}
 
 
 def test_a_file_named_alone_has_the_clean_functions_it_calls_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    # Pre-commit names only the changed file. A new caller of a request-building function
-    # elsewhere sends no request of its own; the cache knows which clean file builds one
-    # from what its callers pass, and that file is read again with the new caller's arguments.
+    # Pre-commit names only the changed file. The cache knows which clean file builds a
+    # request from what its callers pass; that file is read again with the new caller's arguments.
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "app.py").write_text(
-        "import anthropic\nclient = anthropic.Anthropic()\n\n"
-        "def ask(instructions, q):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
-        "system=[{'type': 'text', 'text': instructions, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
-        "    return r.usage.cache_read_input_tokens\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "main.py").write_text(f"from app import ask\nPOLICY = {LONG_PROSE!r}\n\ndef handle(q):\n    return ask(POLICY, q)\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "main.py").write_text(CALLER, encoding="utf-8")
     assert run(tmp_path)[0] == []  # the whole tree, once: the cache learns what app.py depends on
-    (tmp_path / "dated.py").write_text(
-        "from datetime import datetime\nfrom app import ask\n" f"POLICY = {LONG_PROSE!r}\n\n"
-        "def handle(q):\n    return ask(f'Today is {datetime.now()}. ' + POLICY, q)\n",
-        encoding="utf-8",
-    )
-    engine = Engine(Settings(root=tmp_path, as_of=AS_OF))
-    result = engine.check_paths([Path("dated.py")])
+    (tmp_path / "dated.py").write_text(DATED_CALLER, encoding="utf-8")
+    result = Engine(Settings(root=tmp_path, as_of=AS_OF)).check_paths([Path("dated.py")])
     assert [(Path(d.span.path).name, d.code) for d in result.diagnostics] == [("dated.py", "PC101")]
     assert result.files == 2  # dated.py, and app.py read again for it
-    (tmp_path / "notes.py").write_text("def other(q):\n    return q\n", encoding="utf-8")
+    (tmp_path / "notes.py").write_text(UNRELATED, encoding="utf-8")
     alone = Engine(Settings(root=tmp_path, as_of=AS_OF)).check_paths([Path("notes.py")])
     assert alone.diagnostics == [] and alone.files == 1
