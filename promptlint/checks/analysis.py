@@ -263,16 +263,25 @@ class Analysis:
         cpt = self.family.cpt
         if not cpt:
             return None
-        if self._chars is None:
-            self._chars, self._first_not_ascii = _char_sums(self._sized_texts())
-        count = len(range(len(self._chars))[: end + 1])  # blocks[: end + 1], as a slice counts them
+        sums = self._char_sums()
+        count = len(range(len(sums))[: end + 1])  # blocks[: end + 1], as a slice counts them
         if count > self._first_not_ascii:
             return None
-        chars = self._chars[count - 1] if count else 0
+        chars = sums[count - 1] if count else 0
         if self._widest is None:
             self._widest = max(band[2] for band in cpt.values())
         low = int(chars / self._widest)
         return Estimate(low, low, math.inf, self.ctx.counter.name)
+
+    def text_length(self) -> int:
+        """Characters of text in the request's blocks, as they are counted."""
+        sums = self._char_sums()
+        return sums[-1] if sums else 0
+
+    def _char_sums(self) -> list[int]:
+        if self._chars is None:
+            self._chars, self._first_not_ascii = _char_sums(self._sized_texts())
+        return self._chars
 
     def api_estimate(self, end: int) -> Estimate | None:
         """The count_tokens count of the prefix through block ``end``, if it can be had."""

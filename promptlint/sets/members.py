@@ -156,8 +156,7 @@ class Recent:
         self.size = 0
 
     def keep(self, i: int, a: Analysis) -> None:
-        blocks = a.request.blocks
-        size = _BLOCK_BYTES * len(blocks) + sum(len(p) for b in blocks for p in b.text.pieces if type(p) is str)
+        size = _BLOCK_BYTES * len(a.request.blocks) + a.text_length()
         if size > self.budget:
             return
         self.held[i] = (a, size)

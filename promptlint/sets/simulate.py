@@ -229,11 +229,16 @@ def _plain_text(raw: object) -> str | None:
     """The text of a block that is only ``{"type": "text", "text": ...}`` (in that order), or a string."""
     if isinstance(raw, str):  # string content is the API's shorthand for one text block
         return raw
-    if isinstance(raw, dict) and raw.get("type") == "text":
-        keys = [k for k in raw if k != "cache_control"]
-        if keys == ["type", "text"] and isinstance(raw["text"], str):
-            return raw["text"]
+    if isinstance(raw, dict) and raw.get("type") == "text" and tuple(raw) in _PLAIN_KEYS:
+        text = raw["text"]
+        return text if isinstance(text, str) else None
     return None
+
+
+# "type" before "text", with or without the marker (left out of a block's identity) anywhere.
+_PLAIN_KEYS = frozenset(
+    (("type", "text"), ("cache_control", "type", "text"), ("type", "cache_control", "text"), ("type", "text", "cache_control"))
+)
 
 
 def _salt(request: Request, names: tuple[str, ...], extra: bool | None = None) -> bytes:
@@ -346,7 +351,11 @@ class Clock:
 
 
 def _price(prices: Prices, cls: str) -> float | None:
-    return {"read": prices.read, "uncached": prices.input, "write_5m": prices.write_5m, "write_1h": prices.write_1h}.get(cls)
+    field = _PRICE_FIELDS.get(cls)
+    return getattr(prices, field) if field else None
+
+
+_PRICE_FIELDS = {"read": "read", "uncached": "input", "write_5m": "write_5m", "write_1h": "write_1h"}
 
 
 # Bounds that keep a streamed log's memory independent of its length.

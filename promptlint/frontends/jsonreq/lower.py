@@ -220,8 +220,9 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
     else:
         text, content = _json_text(block, drop="cache_control"), ContentKind.JSON
     anchor = rel + ("text",) if kind == "text" else rel
-    breakpoint = _marker(block, "cache_control", place, *rel)
-    text = text if isinstance(text, Text) else _as_text(text)
+    # Most blocks carry no marker: spare them the call.
+    breakpoint = _marker(block, "cache_control", place, *rel) if "cache_control" in block else None
+    text = Text((text,)) if type(text) is str and text else text if isinstance(text, Text) else _as_text(text)
     return Block(section, kind, text, place.span(*anchor), content, breakpoint=breakpoint, raw=block, **where)
 
 
