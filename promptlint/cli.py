@@ -14,7 +14,7 @@ import click
 
 from . import __version__, baseline as baseline_module, checks, docs, fixes, registry as registry_module, result_cache
 from .config import DEFAULT_EXCLUDE, ConfigError, Settings, check_selectors, expand, find_config, load, tomllib
-from .engine import Engine, PathError, discover, display_path
+from .engine import SUFFIXES, Engine, PathError, discover, display_path
 from .diagnostic import Diagnostic
 from .report import REPORTERS, source, text
 from .tokens.select import MODES
@@ -72,6 +72,7 @@ cli.add_command(simulate_command)
 @click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too (with --fix or --diff), and count them as fixable.")
 @click.option("--diff", is_flag=True, help="Print what --fix would change as unified diffs, and write nothing; exit 1 if there is any.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix, exit 1 when anything was fixed, even if nothing remains.")
+@click.option("--stdin-filename", type=click.Path(dir_okay=False, path_type=Path), help="The file that content read from standard input (path -) stands for: its kind, per-file-ignores and the name findings show. Without it, stdin is taken for JSON, JSONL or Python by its look.")
 def check(
     paths: Sequence[Path],
     output_format: str | None,
@@ -93,8 +94,10 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     exit_non_zero_on_fix: bool,
+    stdin_filename: Path | None,
 ) -> None:
-    """Check request files and folders (default: the current folder)."""
+    """Check request files and folders (default: the current folder); - reads standard input."""
+    stdin = _stdin_wanted(paths, stdin_filename, "--fix" if fix else "--diff" if diff else None)
     if baseline_path and write_baseline_path:
         raise click.UsageError("--baseline and --write-baseline do not go together: --write-baseline records every current finding")
     if write_baseline_path and (fix or diff):
@@ -133,7 +136,7 @@ def check(
     targets = list(paths) or [Path(".")]
     try:
         engine = Engine(settings)
-        result = _check_with_progress(engine, targets)
+        result = engine.check_stdin(sys.stdin.buffer.read(), stdin_filename) if stdin else _check_with_progress(engine, targets)
     except (PathError, registry_module.RegistryError) as exc:
         _fail(str(exc))
         return
@@ -158,7 +161,7 @@ def check(
         matched = baseline_module.match(result.diagnostics, known)
         shown, hidden = matched.new, matched.baselined
         if matched.unused:
-            checked = {display_path(p) for p in discover(targets, settings)}
+            checked = {d.span.path for d in result.diagnostics} if stdin else {display_path(p) for p in discover(targets, settings)}
             stale = baseline_module.stale(matched.unused, checked)
 
     human = output_format in (None, "text", "concise", "full")
@@ -396,6 +399,21 @@ def _write_statistics(diagnostics: Sequence[Diagnostic], out, as_json: bool) -> 
         return
     for n, code, name in rows:
         out.write(f"{n}\t{code}\t{name}\n")
+
+
+def _stdin_wanted(paths: Sequence[Path], name: Path | None, fixing: str | None) -> bool:
+    """Whether ``check`` reads standard input (the path ``-``); usage errors for what cannot go with it."""
+    if Path("-") not in paths:
+        if name is not None:
+            raise click.UsageError("--stdin-filename names what is read from standard input: give - as the path too")
+        return False
+    if len(paths) > 1:
+        raise click.UsageError("- (standard input) is checked on its own, not with other paths")
+    if fixing:
+        raise click.UsageError(f"{fixing} reads the files it fixes: it does not work on standard input")
+    if name is not None and name.suffix not in SUFFIXES:
+        raise click.UsageError(f"--stdin-filename: promptlint reads {', '.join(SUFFIXES)} files, not {name.suffix or 'files without a suffix'}")
+    return True
 
 
 # A run this long on a terminal shows a progress bar on stderr.

@@ -20,7 +20,7 @@ from .checks import Finding, Rule
 from .checks.analysis import Analysis, Context
 from .config import DEFAULT_EXCLUDE, Settings
 from .diagnostic import Diagnostic
-from .frontends import ParseError, Parsed, jsonreq
+from .frontends import ParseError, Parsed, jsonreq, sniff_suffix
 from .request import RequestSet, Span
 from .result_cache import ResultCache, called_from, settings_key
 from .tokens import select
@@ -221,6 +221,32 @@ class Engine:
                 progress(1)
         if cache is not None:
             cache.save()
+        return self._settle(result, facts)
+
+    def check_stdin(self, data: bytes, name: Path | None) -> Result:
+        """Content read from standard input, checked as the file ``name`` (its kind, its
+        per-file-ignores, the name findings show), or, unnamed, as what it looks like.
+
+        The content is written to a private temporary file, since a log is streamed and read
+        again by line; nothing of it is kept. Python code named after a file in the project
+        is analysed as that module: its imports and callers are found as they would be.
+        """
+        import tempfile
+
+        if name is not None and self.settings.force_exclude and _excluded(name, self.settings):
+            return Result(files=0)
+        suffix = name.suffix if name is not None else sniff_suffix(data)
+        self.python_files = ProjectFiles(self.settings)
+        with tempfile.TemporaryDirectory(prefix="promptlint-stdin-") as folder:
+            path = Path(folder) / f"stdin{suffix}"
+            path.write_bytes(data)
+            checked = self.check_one(path, shown=display_path(name) if name is not None else "-", as_path=name)
+        self.context.notices.update(checked.notices)
+        result = Result(diagnostics=checked.diagnostics, failures=[checked.failure] if checked.failure else [], files=1, suppressed=checked.suppressed)
+        return self._settle(result, [checked.facts])
+
+    def _settle(self, result: Result, facts: list) -> Result:
+        """The run-level findings added, silenced findings settled, everything in order."""
         for finding in self._run_findings(facts):  # silenced like any other, in the file it points at
             self.suppressed = []
             result.diagnostics.extend(self.suppress([finding], Path(finding.span.path)))
@@ -245,14 +271,17 @@ class Engine:
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.settings, self.python_files)) as pool:
             yield from pool.map(_check_in_worker, files, chunksize=chunk)
 
-    def check_one(self, path: Path) -> Checked:
-        """One file's diagnostics, notices and facts; a failure never escapes."""
-        shown = display_path(path)
+    def check_one(self, path: Path, shown: str | None = None, as_path: Path | None = None) -> Checked:
+        """One file's diagnostics, notices and facts; a failure never escapes.
+
+        ``as_path``: the file the content stands for, when ``path`` only holds it (stdin).
+        """
+        shown = shown or display_path(path)
         before = set(self.context.notices)
         self.suppressed = []
         self._parsed = None
         try:
-            diagnostics, failure = self.check_file(path, shown), None
+            diagnostics, failure = self.check_file(path, shown, as_path), None
         except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
             diagnostics = []
             failure = FileFailure(shown, f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=-3))
@@ -307,19 +336,19 @@ class Engine:
             for request in parsed.requests:
                 yield Analysis(request, self.context)
 
-    def check_file(self, path: Path, shown: str) -> list[Diagnostic]:
+    def check_file(self, path: Path, shown: str, as_path: Path | None = None) -> list[Diagnostic]:
         if path.suffix == ".jsonl":  # checked as it is read: a log of any size
             from .sets.checking import check_jsonl
 
             self._parsed = Parsed()
-            return self.suppress(check_jsonl(self, path, shown), path)
-        parsed = self._parsed = self.parse(path, shown)
+            return self.suppress(check_jsonl(self, path, shown), path, shown, as_path)
+        parsed = self._parsed = self.parse(path, shown, as_path)
         diagnostics = self.check_parsed(parsed)
         if parsed.skipped:  # nothing was checked, so its comments silence nothing: no PL004
-            if "PL005" not in self.enabled or "PL005" in self._ignored(path):
+            if "PL005" not in self.enabled or "PL005" in self._ignored(as_path or path):
                 return []
             return [self._diagnostic(self.rules["PL005"], Finding(Span(shown, 1, 1), f"not checked: {parsed.skipped}"))]
-        return self.suppress(diagnostics, path)
+        return self.suppress(diagnostics, path, shown, as_path)
 
     def _ignored(self, path: Path) -> set[str]:
         if not self.settings.per_file_ignores:
@@ -337,10 +366,10 @@ class Engine:
             diagnostics.extend(self.check_set(members))
         return diagnostics
 
-    def parse(self, path: Path, shown: str) -> Parsed:
+    def parse(self, path: Path, shown: str, as_path: Path | None = None) -> Parsed:
         reader = FRONTENDS[path.suffix]
         if reader is None:
-            return self.python.read(path, shown)
+            return self.python.read(path, shown, as_path=as_path)
         return reader(path, shown, self.context.registry)
 
     @property
@@ -371,15 +400,16 @@ class Engine:
 
         return check_members(self, members)
 
-    def suppress(self, diagnostics: list[Diagnostic], path: Path) -> list[Diagnostic]:
+    def suppress(self, diagnostics: list[Diagnostic], path: Path, shown: str | None = None, as_path: Path | None = None) -> list[Diagnostic]:
         """Drop what per-file-ignores and, in Python files, `# promptlint: ignore` comments silence.
 
         A finding is judged by the file it points into: a value born in one module and
         reported through a call in another is silenced by the comment on its own line.
         Silenced findings go to ``self.suppressed``; the checked file's unused comments are
         PL004 (``_settle_unused`` drops those another file's findings turned out to use).
+        ``shown`` and ``as_path``: as ``check_one`` takes them.
         """
-        shown = display_path(path)
+        shown = shown or display_path(path)
         groups: dict[str, list[Diagnostic]] = {shown: []}
         for diagnostic in diagnostics:
             groups.setdefault(diagnostic.span.path, []).append(diagnostic)
@@ -387,7 +417,7 @@ class Engine:
         for where, group in groups.items():
             own = where == shown
             file = path if own else Path(where)
-            ignored = self._ignored(file)
+            ignored = self._ignored(as_path if own and as_path is not None else file)
             group = [d for d in group if d.code not in ignored]
             if file.suffix == ".py" and (group or own):
                 report = functools.partial(self._diagnostic, self.rules[suppression.CODE])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,3 +31,19 @@ class Parsed:
     facts: object = None
     # Why the file was not read at all, when it was skipped (too large).
     skipped: str | None = None
+
+
+def sniff_suffix(data: bytes) -> str:
+    """The kind of file unnamed content is, by its look: ``.json`` (one document), ``.jsonl``
+    (a JSON value on each line) or ``.py``."""
+    text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] not in (b"{", b"["):
+        return ".py"
+    first, _, rest = text.partition(b"\n")
+    if not rest.strip():
+        return ".json"
+    try:
+        json.loads(first)
+    except ValueError:  # an object spread over lines (or not JSON at all: its reader says so)
+        return ".json"
+    return ".jsonl"

@@ -66,7 +66,8 @@ class PythonFrontend:
         # The run's Python files: where callers of a function are looked for.
         self.files: Iterable[Path] = []
 
-    def read(self, path: Path, shown: str, registry: Registry | None = None) -> Parsed:
+    def read(self, path: Path, shown: str, registry: Registry | None = None, as_path: Path | None = None) -> Parsed:
+        """``path``'s code, analysed as the module at ``as_path`` when it only holds that file's content (stdin)."""
         data = path.read_bytes()
         parsed = Parsed(facts=FileFacts(reads_usage=reads_usage(data)))
         if len(data) > self.max_bytes:
@@ -86,7 +87,7 @@ class PythonFrontend:
 
             self._analyser = Analyser(self.root, self.registry, self.max_bytes, self.volatile, self.unordered, self.functions)
         self._analyser.project.files = self.files
-        self._analyser.analyse(path, shown, text, parsed)
+        self._analyser.analyse(as_path or path, shown, text, parsed)
         return parsed
 
 
