@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
 import json
 import sys
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ cli.add_command(simulate_command)
 @click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too (with --fix or --diff), and count them as fixable.")
 @click.option("--diff", is_flag=True, help="Print what --fix would change as unified diffs, and write nothing; exit 1 if there is any.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix, exit 1 when anything was fixed, even if nothing remains.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else: no summary or hints.")
+@click.option("-s", "--silent", is_flag=True, help="Print nothing but errors; the exit code still tells. A report asked for with -o is still written.")
 @click.option("--stdin-filename", type=click.Path(dir_okay=False, path_type=Path), help="The file that content read from standard input (path -) stands for: its kind, per-file-ignores and the name findings show. Without it, stdin is taken for JSON, JSONL or Python by its look.")
 def check(
     paths: Sequence[Path],
@@ -94,6 +97,8 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     exit_non_zero_on_fix: bool,
+    quiet: bool,
+    silent: bool,
     stdin_filename: Path | None,
 ) -> None:
     """Check request files and folders (default: the current folder); - reads standard input."""
@@ -142,7 +147,7 @@ def check(
         return
 
     if write_baseline_path:
-        _write_baseline(write_baseline_path, result, engine)
+        _write_baseline(write_baseline_path, result, engine, Talk(quiet, silent))
         return
 
     fixing: _Fixing | None = None
@@ -151,7 +156,7 @@ def check(
         candidates = _fixable(result.diagnostics, known)
         _fix_pass(candidates, unsafe_fixes, fixing, write=False)
         hidden_unsafe = sum(1 for d in candidates if fixes.hidden_unsafe(d, unsafe_fixes))
-        _finish_diff(fixing, result, engine, output_file, hidden_unsafe, exit_zero)
+        _finish_diff(fixing, result, engine, output_file, hidden_unsafe, exit_zero, Talk(quiet, silent))
         return
     if fix:
         engine, result, fixing = _fix_passes(engine, result, targets, known, unsafe_fixes)
@@ -164,10 +169,11 @@ def check(
             checked = {d.span.path for d in result.diagnostics} if stdin else {display_path(p) for p in discover(targets, settings)}
             stale = baseline_module.stale(matched.unused, checked)
 
+    talk = Talk(quiet, silent)
     human = output_format in (None, "text", "concise", "full")
     if output_format is None:
         output_format = "full" if output_file is None and sys.stdout.isatty() else "concise"
-    out = output_file.open("w", encoding="utf-8") if output_file else sys.stdout
+    out = output_file.open("w", encoding="utf-8") if output_file else sys.stdout if not silent else io.StringIO()
     try:
         if statistics:
             _write_statistics(shown, out, as_json=output_format == "json")
@@ -188,15 +194,16 @@ def check(
             out.close()
     for failure in result.failures:
         click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
-    if stale:
+    if stale and talk.warnings:
         _report_stale(stale, baseline_path)
-    _notices(engine)
+    if talk.warnings:
+        _notices(engine)
     if fixing is not None:
-        _report_fixing(fixing)
+        _report_fixing(fixing, talk)
         line = _fix_summary(fixing.fixed, sum(1 for d in shown if fixes.hidden_unsafe(d, unsafe_fixes)), applied=True)
-        if line:
+        if line and talk.summaries:
             click.echo(line, err=True)  # on stderr in every format: the files changed
-    if human:
+    if human and talk.summaries:
         summary = text.summary(shown, result.files, len(result.failures))
         if hidden:
             summary += f" {len(hidden)} finding{'s' if len(hidden) != 1 else ''} in the baseline not shown."
@@ -288,16 +295,32 @@ def _fix_pass(diagnostics: Sequence[Diagnostic], unsafe: bool, fixing: _Fixing, 
     return changed
 
 
-def _report_fixing(fixing: _Fixing) -> None:
-    for warning in fixing.warnings:
+@dataclass(frozen=True)
+class Talk:
+    """What ``check`` says besides its report: -q keeps errors and warnings, -s errors only."""
+
+    quiet: bool
+    silent: bool
+
+    @property
+    def summaries(self) -> bool:
+        return not (self.quiet or self.silent)
+
+    @property
+    def warnings(self) -> bool:
+        return not self.silent
+
+
+def _report_fixing(fixing: _Fixing, talk: Talk) -> None:
+    for warning in fixing.warnings if talk.warnings else ():
         click.echo(source.printable(f"promptlint: warning: {warning}"), err=True)
     for error in fixing.errors:
         click.echo(source.printable(f"promptlint: error: {error}"), err=True)
 
 
-def _finish_diff(fixing: _Fixing, result, engine: Engine, output_file: Path | None, hidden_unsafe: int, exit_zero: bool) -> None:
+def _finish_diff(fixing: _Fixing, result, engine: Engine, output_file: Path | None, hidden_unsafe: int, exit_zero: bool, talk: Talk) -> None:
     """--diff: the diffs on stdout (or the output file), the count on stderr; exit 1 if any."""
-    out = output_file.open("w", encoding="utf-8", newline="") if output_file else sys.stdout
+    out = output_file.open("w", encoding="utf-8", newline="") if output_file else sys.stdout if not talk.silent else io.StringIO()
     try:
         for diff in fixing.diffs:
             out.write(diff)
@@ -307,10 +330,11 @@ def _finish_diff(fixing: _Fixing, result, engine: Engine, output_file: Path | No
             out.close()
     for failure in result.failures:
         click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
-    _notices(engine)
-    _report_fixing(fixing)
+    if talk.warnings:
+        _notices(engine)
+    _report_fixing(fixing, talk)
     line = _fix_summary(fixing.fixed, hidden_unsafe, applied=False)
-    if line:
+    if line and talk.summaries:
         click.echo(line, err=True)
     if result.failures:
         sys.exit(EXIT_ERROR)
@@ -351,10 +375,11 @@ def _fixable_hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str | None
     return None
 
 
-def _write_baseline(path: Path, result, engine: Engine) -> None:
+def _write_baseline(path: Path, result, engine: Engine, talk: Talk) -> None:
     for failure in result.failures:
         click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
-    _notices(engine)
+    if talk.warnings:
+        _notices(engine)
     if result.failures:
         # A baseline without those files' findings would report them all as new later.
         _fail(f"baseline {path} not written: {len(result.failures)} file{'s' if len(result.failures) != 1 else ''} could not be checked")
@@ -362,10 +387,11 @@ def _write_baseline(path: Path, result, engine: Engine) -> None:
         count = baseline_module.write(path, result.diagnostics)
     except baseline_module.BaselineError as exc:
         _fail(str(exc))
-    click.echo(
-        f"promptlint: baseline: wrote {count} finding{'s' if count != 1 else ''} from {result.files} file{'s' if result.files != 1 else ''} to {path}",
-        err=True,
-    )
+    if talk.summaries:
+        click.echo(
+            f"promptlint: baseline: wrote {count} finding{'s' if count != 1 else ''} from {result.files} file{'s' if result.files != 1 else ''} to {path}",
+            err=True,
+        )
     sys.exit(EXIT_CLEAN)
 
 

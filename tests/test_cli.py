@@ -190,3 +190,12 @@ def test_no_cache_and_clean_commands(project):
     assert result.exit_code == 0 and "removed" in result.stderr
     assert not (project / ".promptlint_cache").exists()
     assert "no result cache" in invoke("clean").stderr
+
+
+def test_quiet_keeps_warnings_and_silent_drops_them(project, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    quiet = invoke("check", "requests", "--tokens", "api", "-q")
+    silent = invoke("check", "requests", "--tokens", "api", "-s")
+    assert quiet.exit_code == silent.exit_code == 1
+    assert quiet.stderr == "promptlint: note: --tokens api needs ANTHROPIC_API_KEY in the environment; offline estimates were used\n"
+    assert silent.stdout == silent.stderr == ""

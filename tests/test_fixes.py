@@ -557,3 +557,20 @@ def test_pc102_fix_keeps_crlf_and_json_output_pure(app):
     assert result.exit_code == 0 and json.loads(result.stdout) == []
     assert result.stderr == "Fixed 1 problem.\n"
     assert app.read_bytes() == FIXED_APP.replace("\n", "\r\n").encode("utf-8")
+
+
+def test_quiet_and_silent_keep_the_findings_and_drop_the_talk(standin):
+    normal = run(*STANDIN, "support.json", "--format", "concise")
+    quiet = run(*STANDIN, "support.json", "--format", "concise", "-q")
+    silent = run(*STANDIN, "support.json", "--format", "concise", "--silent")
+    assert normal.stderr and quiet.stdout == normal.stdout and quiet.stderr == ""
+    assert silent.stdout == "" and silent.stderr == ""
+    assert normal.exit_code == quiet.exit_code == silent.exit_code == 1
+    # --diff: -q drops the count, -s the diffs too; the exit code still says there is one.
+    diff_quiet = run(*STANDIN, "support.json", "--diff", "-q")
+    diff_silent = run(*STANDIN, "support.json", "--diff", "-s")
+    assert diff_quiet.stdout.startswith("--- a/support.json") and diff_quiet.stderr == ""
+    assert diff_silent.stdout == diff_silent.stderr == "" and diff_silent.exit_code == 1
+    # A report asked for with -o is still written under -s.
+    assert run(*STANDIN, "support.json", "--format", "json", "-s", "-o", "out.json").exit_code == 1
+    assert json.loads((standin / "out.json").read_text(encoding="utf-8"))
