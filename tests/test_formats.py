@@ -137,10 +137,10 @@ def test_ci_formats_say_which_files_were_not_checked(project, monkeypatch, fmt):
 
     real = Engine.check_file
 
-    def broken_on_app(self, path, shown):
+    def broken_on_app(self, path, shown, as_path=None):
         if path.name == "support.json":
             raise RuntimeError("boom")
-        return real(self, path, shown)
+        return real(self, path, shown, as_path)
 
     monkeypatch.setattr(Engine, "check_file", broken_on_app)
     result = check("--format", fmt)

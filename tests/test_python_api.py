@@ -179,7 +179,7 @@ def test_check_paths_raises_on_internal_errors(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "a.json").write_text(json.dumps(DATED))
     monkeypatch.chdir(tmp_path)
 
-    def broken(self, path, shown):
+    def broken(self, path, shown, as_path=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(Engine, "check_file", broken)

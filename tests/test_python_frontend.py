@@ -183,6 +183,32 @@ def test_a_conversation_that_the_next_turn_extends_is_silent(tmp_path, monkeypat
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
 
 
+def test_a_history_kept_at_module_level_is_seen_as_the_function_builds_it(tmp_path, monkeypatch):
+    # The tutorial shape: a module-level list that each call appends to, then sends.
+    source = """
+    history = []
+    def send(text):
+        history.append({"role": "user", "content": [{"type": "text", "text": text, "cache_control": {"type": "ephemeral", "ttl": "5m"}}]})
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=history)
+        history.append({"role": "assistant", "content": reply.content})
+        return reply
+    """
+    # The next turn extends it: the breakpoint on the newest message is read then (no PC202).
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+    # What the function appends is followed: a TTL the API rejects is found on the appended block.
+    assert run(tmp_path, monkeypatch, {"app.py": module(source.replace('"5m"', '"24h"'))}) == [("app.py", 6, "PC205")]
+
+
+def test_a_module_list_no_function_adds_to_is_no_history(tmp_path, monkeypatch):
+    source = """
+    EXAMPLES = [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]
+    def ask(q):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY,
+            messages=[*EXAMPLES, {"role": "user", "content": [{"type": "text", "text": q, "cache_control": {"type": "ephemeral"}}]}])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 7, "PC202")]
+
+
 def test_model_chosen_by_a_conditional_splits_the_cache(tmp_path, monkeypatch):
     source = """
     def ask(q, hard=False):

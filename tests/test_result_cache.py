@@ -21,7 +21,7 @@ def run(root: Path, **settings) -> tuple[list, Engine]:
     engine = Engine(Settings(root=root, **{"as_of": AS_OF, **settings}))
     parsed: list[Path] = []
     original = engine.parse
-    engine.parse = lambda path, shown: parsed.append(path) or original(path, shown)  # type: ignore[method-assign]
+    engine.parse = lambda path, shown, as_path=None: parsed.append(path) or original(path, shown, as_path)  # type: ignore[method-assign]
     result = engine.check_paths([root])
     return [(Path(d.span.path).name, d.code) for d in result.diagnostics], parsed
 

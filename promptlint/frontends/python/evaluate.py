@@ -432,6 +432,8 @@ class Evaluator(TextBuilding):
                 continue
             found = self._in_scope(name, scope, f, first, node)
             if found is not _MISSING:
+                if not first and scope.kind == "module" and isinstance(found, SList):
+                    found = self.module_list(found, name, scope, f, node)
                 return found
             first = False
             scope = scope.parent
@@ -650,6 +652,26 @@ class Evaluator(TextBuilding):
         if shared:
             return shared[0]
         return hole
+
+    def module_list(self, value: SList, name: str, module_scope: Scope, f: Frame, node: cst.CSTNode | None) -> SList:
+        """A module's list as a function sees it when it runs: what the functions of the module
+        add to it on each call (a conversation history kept at module level) comes before,
+        and what this function adds before the request, in order."""
+        module = f.module if module_scope in f.module.scopes.values() else self._module_of(module_scope, f)
+        span = module.span(node) if node is not None else value.span
+        grows = any(
+            name in s.mutations and name not in s.bindings and name not in s.params
+            for s in module.scopes.values()
+            if s.kind == "function"
+        )
+        if grows:
+            earlier = Hole(HoleKind.PER_REQUEST, f"earlier items of {name}", span)
+            value = SList([earlier, *value], value.span, [span, *value.spans], value.unordered, shared=True)
+        scope = f.scope
+        while scope is not None and scope is not module_scope:  # additions by this function (and those around it), up to the request
+            value = self.mutate(value, name, scope, (0, 0), f.at, f)
+            scope = scope.parent
+        return value
 
     def self_attribute(self, cls: Scope, attr: str, f: Frame, node: cst.CSTNode) -> object:
         module = self._module_of(cls, f)
