@@ -62,6 +62,8 @@ cli.add_command(simulate_command)
 @click.option("--default-model", help="Model whose minimum applies when a request's model is unknown.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
 @click.option("--tokens", "token_mode", type=click.Choice(MODES), default="offline", show_default=True, help="How to count prefixes near a minimum: offline estimates, or exact counts through count_tokens (sends those prefixes to the API; needs ANTHROPIC_API_KEY).")
+@click.option("--exclude", "exclude", multiple=True, metavar="PATTERN", help="Files and folders to skip (glob), instead of the config's exclude; repeat or comma-separate.")
+@click.option("--extend-exclude", "extend_exclude", multiple=True, metavar="PATTERN", help="Files and folders to skip in addition to the config's.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclude patterns to files named on the command line too (for pre-commit).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors of promptlint itself still exit 2).")
 @click.option("--no-cache", is_flag=True, help="Check every file, even those that were clean and have not changed since.")
@@ -86,6 +88,8 @@ def check(
     default_model: str | None,
     config_path: Path | None,
     token_mode: str,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     force_exclude: bool,
     exit_zero: bool,
     no_cache: bool,
@@ -127,6 +131,9 @@ def check(
         settings.as_of = as_of.date()
     if default_model:
         settings.default_model = default_model
+    if exclude:
+        settings.exclude = _patterns(exclude)
+    settings.extend_exclude += _patterns(extend_exclude)
     settings.force_exclude = settings.force_exclude or force_exclude
     settings.tokens = token_mode
     settings.cache = settings.cache and not no_cache
@@ -427,6 +434,11 @@ def _write_statistics(diagnostics: Sequence[Diagnostic], out, as_json: bool) -> 
         out.write(f"{n}\t{code}\t{name}\n")
 
 
+def _patterns(given: Sequence[str]) -> list[str]:
+    """Glob patterns from repeated options, each possibly comma-separated."""
+    return [p.strip() for value in given for p in value.split(",") if p.strip()]
+
+
 def _stdin_wanted(paths: Sequence[Path], name: Path | None, fixing: str | None) -> bool:
     """Whether ``check`` reads standard input (the path ``-``); usage errors for what cannot go with it."""
     if Path("-") not in paths:
@@ -666,6 +678,7 @@ def config_command(show: bool, output_format: str, config_path: Path | None) -> 
         "ignore": settings.ignore,
         "per-file-ignores": settings.per_file_ignores,
         "exclude": settings.exclude,
+        "extend-exclude": settings.extend_exclude,
         "default-exclude": list(DEFAULT_EXCLUDE),
         "force-exclude": settings.force_exclude,
         "severity": {code: sev.value for code, sev in sorted(settings.severity.items())},
@@ -686,6 +699,8 @@ def config_command(show: bool, output_format: str, config_path: Path | None) -> 
     for pattern, selectors in settings.per_file_ignores.items():
         click.echo(f"  {pattern}: {listed(selectors)}")
     click.echo(f"exclude: {listed(settings.exclude)} (always excluded: {', '.join(DEFAULT_EXCLUDE)})")
+    if settings.extend_exclude:
+        click.echo(f"extend-exclude: {listed(settings.extend_exclude)}")
     click.echo(f"force-exclude: {str(settings.force_exclude).lower()}")
     click.echo(f"severity: {listed([f'{c} = {v}' for c, v in payload['severity'].items()])}")
     click.echo(f"default-model: {settings.default_model or '(none)'}")

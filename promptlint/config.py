@@ -113,6 +113,7 @@ class Settings:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    extend_exclude: list[str] = field(default_factory=list)
     force_exclude: bool = False
     severity: dict[str, Severity] = field(default_factory=dict)
     default_model: str | None = None
@@ -144,7 +145,7 @@ class Settings:
         return ignored
 
     def is_excluded(self, relpath: str) -> bool:
-        return any(glob_match(p, relpath) for p in self.exclude)
+        return any(glob_match(p, relpath) for p in (*self.exclude, *self.extend_exclude))
 
 
 def expand(selectors: Iterable[str], codes: Iterable[str], names: Mapping[str, str]) -> set[str]:
@@ -255,7 +256,8 @@ def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> S
         extend_select=list(table.get("extend-select", [])),
         ignore=list(table.get("ignore", [])),
         per_file_ignores=dict(table.get("per-file-ignores", {})),
-        exclude=list(table.get("exclude", [])) + list(table.get("extend-exclude", [])),
+        exclude=list(table.get("exclude", [])),
+        extend_exclude=list(table.get("extend-exclude", [])),
         force_exclude=bool(table.get("force-exclude", False)),
         severity={code: Severity(value) for code, value in table.get("severity", {}).items()},
         default_model=table.get("default-model"),

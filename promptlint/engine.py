@@ -122,7 +122,7 @@ def _walk(folder: Path, settings: Settings) -> Iterator[Path]:
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    return bool(settings.exclude) and settings.is_excluded(relative(path, settings.root))
+    return bool(settings.exclude or settings.extend_exclude) and settings.is_excluded(relative(path, settings.root))
 
 
 def relative(path: Path, root: Path) -> str:

@@ -199,3 +199,17 @@ def test_quiet_keeps_warnings_and_silent_drops_them(project, monkeypatch):
     assert quiet.exit_code == silent.exit_code == 1
     assert quiet.stderr == "promptlint: note: --tokens api needs ANTHROPIC_API_KEY in the environment; offline estimates were used\n"
     assert silent.stdout == silent.stderr == ""
+
+
+def test_exclude_options_replace_or_extend_the_configs(project):
+    def files(*args: str) -> set[str]:
+        return {f["filename"] for f in json.loads(invoke("check", "requests", "--format", "json", "--no-cache", *args).stdout)}
+
+    everything = files()
+    assert {"requests/support.json", "requests/batch.jsonl"} <= everything
+    Path("pyproject.toml").write_text('[tool.promptlint]\nexclude = ["requests/support.json"]\n', encoding="utf-8")
+    assert files() == everything - {"requests/support.json"}
+    assert files("--extend-exclude", "batch.jsonl") == everything - {"requests/support.json", "requests/batch.jsonl"}
+    # --exclude replaces the config's list: support.json is back, batch.jsonl goes.
+    assert files("--exclude", "requests/batch.jsonl") == everything - {"requests/batch.jsonl"}
+    assert files("--exclude", "requests/batch.jsonl,requests/support.json") == everything - {"requests/support.json", "requests/batch.jsonl"}
