@@ -123,8 +123,12 @@ def test_a_prompt_file_too_short_for_the_model_is_pc301(tmp_path, monkeypatch):
         ("import json\ntext = json.dumps({'b': 1, 'a': 2})", [("app.py", 5, "PC102")]),
         ("import json\ntext = json.dumps({'b': 1, 'a': 2}, sort_keys=True)", []),
         ("text = str({'b': 1, 'a': 2})", [("app.py", 4, "PC102")]),
+        # Only a value seen to be a dict: what an unfollowed call returns may be a list or a tuple.
+        ("import json, yaml\ntext = json.dumps(yaml.safe_load(open('plans.yaml')))", []),
+        ("import json, sqlite3\nrow = sqlite3.connect('app.db').execute('select * from plans').fetchone()\ntext = json.dumps(row)", []),
+        ("import json\ndef render(limits: dict[str, int]):\n    return json.dumps(limits)\ntext = render(LIMITS)", [("app.py", 6, "PC102")]),
     ],
-    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict"],
+    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict", "unfollowed-call", "db-row", "annotated-dict"],
 )
 def test_order_of_prompt_content(tmp_path, monkeypatch, build, expected):
     source = f"{build}\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': POLICY + text, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"

@@ -877,8 +877,9 @@ class Evaluator(TextBuilding):
             sample = None
         if isinstance(value, SDict) and not value.complete:
             sample = None
-        # Serialising something that may be a dict (a known one, or a value code passes in).
-        may_be_dict = isinstance(value, (dict, USet, Hole)) or _has_dict(value)
+        # Only what is seen to be a dict (rules/PC102): a value from a call promptlint cannot
+        # follow (yaml.safe_load, a database row, a schema generator) may be a list or a tuple.
+        may_be_dict = isinstance(value, (dict, USet)) or _has_dict(value) or (isinstance(value, Hole) and self._declared_dict(args[0].value, f))
         if options.get("sort_keys") is True or not may_be_dict:
             if sample is not None and not holes_in(value):
                 return sample
@@ -893,6 +894,24 @@ class Evaluator(TextBuilding):
                 trailing = last is not None and isinstance(last.comma, cst.Comma)
                 insert = (where.end.line, where.end.column, "sort_keys=True" if trailing or not args else ", sort_keys=True")
         return Hole(HoleKind.UNSORTED_JSON, f"{qual}() without sort_keys=True", span, sample, insert)
+
+    def _declared_dict(self, node: cst.BaseExpression, f: Frame) -> bool:
+        """A parameter the code annotates as a dict (``dict[str, float]``, ``Mapping``, ...)."""
+        if not isinstance(node, cst.Name):
+            return False
+        scope: Scope | None = f.scope
+        while scope is not None:
+            if node.value in scope.bindings:
+                return False
+            param = scope.params.get(node.value)
+            if param is not None:
+                annotation = param.annotation.annotation if param.annotation is not None else None
+                if isinstance(annotation, cst.Subscript):
+                    annotation = annotation.value
+                name = dotted(annotation) if annotation is not None else None
+                return name is not None and name.rsplit(".", 1)[-1] in _DICT_TYPES
+            scope = scope.parent
+        return False
 
     def _path_call(self, qual: str, node: cst.Call, f: Frame) -> object:
         parts = [self.value(a.value, f) for a in node.args]
@@ -1094,6 +1113,9 @@ def _same(a: object, b: object) -> bool:
         return bool(a == b) and type(a) is type(b)
     except Exception:  # noqa: BLE001 - values of unknown types
         return False
+
+
+_DICT_TYPES = frozenset(("dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "defaultdict", "Counter"))
 
 
 def _has_dict(value: object) -> bool:
