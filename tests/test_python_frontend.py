@@ -42,8 +42,12 @@ def module(body: str, *, usage: bool = True) -> str:
         ("import os\ndef ask(q):\n    parts = [POLICY]\n    parts.append('Host: ' + os.environ['HOSTNAME'])\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': '\\n'.join(parts), 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 7),
         # a module constant computed at import time is still reported
         ("import time\nBOOT = time.time()\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': f'{POLICY} Booted at {BOOT}.', 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 5),
+        # a template filled by str.replace, str.format_map and string.Template: the template's text stays
+        ("from datetime import datetime\nT = 'Date: {{date}}. ' + POLICY\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': T.replace('{{date}}', datetime.now().isoformat()), 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 7),
+        ("from datetime import datetime\nT = 'Date: {date}. ' + POLICY\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': T.format_map({'date': datetime.now()}), 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 7),
+        ("import string, time\nT = string.Template('Started $started. ' + POLICY)\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': T.substitute(started=time.time()), 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n", 7),
     ],
-    ids=["fstring-spec", "helpers-format", "percent-kwargs-steps", "join-environ", "module-constant"],
+    ids=["fstring-spec", "helpers-format", "percent-kwargs-steps", "join-environ", "module-constant", "str-replace", "format-map", "string-template"],
 )
 def test_volatile_value_is_followed_to_its_origin(tmp_path, monkeypatch, source, line):
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", line, "PC101")]

@@ -25,7 +25,7 @@ import libcst as cst
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
 from .module import Binding, Import, Module, Mutation, Scope, dotted, short_loop
-from .strings import MAX_TEXT, TextBuilding, concat
+from .strings import MAX_TEXT, StringTemplate, TextBuilding, concat
 from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, sample_of, unknown
 
 if TYPE_CHECKING:
@@ -796,6 +796,9 @@ class Evaluator(TextBuilding):
             return out
         if qual in ("json.dumps", "simplejson.dumps", "orjson.dumps"):
             return self._json_dumps(qual, node, f, span)
+        if qual == "string.Template" and args:
+            template = self.value(args[0].value, f)
+            return Opaque(qual, StringTemplate(template)) if isinstance(template, str) else unknown(qual, span)
         if qual in ("str", "repr"):
             if not args:
                 return ""
@@ -964,6 +967,8 @@ class Evaluator(TextBuilding):
         if isinstance(receiver, str):
             return self._str_method(receiver, method, node, f)
         if isinstance(receiver, Text):
+            if method == "replace" and len(args) >= 2:
+                return self.replace_text(receiver, [self.value(a.value, f) for a in args if a.keyword is None], node, f)
             if method in ("strip", "lstrip", "rstrip", "upper", "lower", "replace", "format", "removeprefix", "removesuffix", "encode", "decode"):
                 pieces = list(receiver.pieces)
                 if method in ("strip", "lstrip") and pieces and isinstance(pieces[0], str):

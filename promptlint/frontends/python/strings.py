@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from ...request import Hole, HoleKind, Text
-from .values import PathValue, SList, USet, holes_in, sample_of, unknown
+from .values import Modelled, PathValue, SList, USet, holes_in, sample_of, unknown
 
 if TYPE_CHECKING:
     from .evaluate import Frame
@@ -128,7 +128,11 @@ class TextBuilding:
             return out
         if method == "format":
             return self._format(receiver, node, f)
+        if method == "format_map" and args:
+            return self._format(receiver, node, f, [self.value(args[0].value, f)])
         values = [self.value(a.value, f) for a in args if a.keyword is None and not a.star]
+        if method == "replace" and len(values) >= 2 and not all(isinstance(v, str) for v in values[:2]):
+            return self.replace_text(receiver, values, node, f)
         if all(isinstance(v, (str, int)) or v is None for v in values) and method in _PURE_STR_METHODS:
             try:
                 result = getattr(receiver, method)(*values)
@@ -140,10 +144,54 @@ class TextBuilding:
         inner = [h for v in values for h in holes_in(v)]
         return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
 
-    def _format(self, template: str, node: cst.Call, f: Frame) -> object:
-        positional = [a for a in node.args if a.keyword is None and not a.star]
+    def replace_text(self, receiver: str | Text, values: list, node: cst.Call, f: Frame) -> object:
+        """``receiver.replace(old, new)`` where ``new`` (or the receiver) is not known in full:
+        the template's text stays, the replacement goes in at each place (a date filled into
+        "{{date}}" is a hole there, not the whole prompt)."""
+        old, new = values[0], self.text(values[1], node.args[1].value, f)
+        if not isinstance(old, str) or not old:
+            inner = [h for v in values for h in holes_in(v)]
+            return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
+        count = values[2] if len(values) > 2 and isinstance(values[2], int) else -1
+        out: object = ""
+        for piece in receiver.pieces if isinstance(receiver, Text) else (receiver,):
+            if not isinstance(piece, str):
+                out = concat(out, piece)
+                continue
+            parts = piece.split(old, count)
+            count = -1 if count < 0 else max(0, count - (len(parts) - 1))
+            for i, part in enumerate(parts):
+                out = concat(out, new) if i else out
+                out = concat(out, part)
+        return out
+
+    def substitute(self, template: str, node: cst.Call, f: Frame, safe: bool) -> object:
+        """``string.Template(template).substitute(...)`` (or ``safe_substitute``)."""
+        given = {a.keyword.value: self.value(a.value, f) for a in node.args if a.keyword is not None}
+        for a in node.args:
+            if a.keyword is None:
+                mapping = self.value(a.value, f)
+                given = {**mapping, **given} if isinstance(mapping, dict) else given
+        out: object = ""
+        last = 0
+        for match in string.Template.pattern.finditer(template):
+            out = concat(out, template[last : match.start()])
+            last = match.end()
+            name = match.group("named") or match.group("braced")
+            if match.group("escaped") is not None:
+                out = concat(out, "$")
+            elif name in given:
+                out = concat(out, self.text(given[name], node, f))
+            elif safe:
+                out = concat(out, match.group(0))
+            else:
+                out = concat(out, unknown(f"'{name}' in a string.Template", f.module.span(node)))
+        return concat(out, template[last:])
+
+    def _format(self, template: str, node: cst.Call, f: Frame, mappings: list | None = None) -> object:
+        positional = [a for a in node.args if a.keyword is None and not a.star] if mappings is None else []
         keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
-        mappings = [self.value(a.value, f) for a in node.args if a.star == "**"]
+        mappings = (mappings or []) + [self.value(a.value, f) for a in node.args if a.star == "**"]
         out: object = ""
         auto = 0
         try:
@@ -173,3 +221,15 @@ class TextBuilding:
                 value = value if holes_in(value) else unknown(field_name, f.module.span(arg_node))
             out = concat(out, self.text(value, arg_node, f, conversion=conversion))
         return out
+
+
+class StringTemplate(Modelled):
+    """``string.Template(text)``: its ``substitute`` fills ``$name`` placeholders."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+
+    def method(self, evaluator, name: str, node, frame) -> object:
+        if name in ("substitute", "safe_substitute"):
+            return evaluator.substitute(self.template, node, frame, safe=name == "safe_substitute")
+        return NotImplemented
