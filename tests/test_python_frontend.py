@@ -547,3 +547,17 @@ def test_request_functions_named_in_config(tmp_path, monkeypatch):
     # The wrapper lives in a library outside the checked paths: unknown until config names it.
     assert run(tmp_path, monkeypatch, {"app.py": source}) == []
     assert run(tmp_path, monkeypatch, {"app.py": source}, request_functions=["acme_llm.client.chat"]) == [("app.py", 5, "PC101")]
+
+
+def test_the_sdks_typed_dict_constructors_build_blocks(tmp_path, monkeypatch):
+    # TextBlockParam(...) and friends are TypedDicts: calling one makes the dict its keywords say.
+    source = """
+    from anthropic.types import CacheControlEphemeralParam, MessageParam, TextBlockParam
+    def ask(q):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10,
+            system=[TextBlockParam(type="text", text=POLICY, cache_control=CacheControlEphemeralParam(type="ephemeral", ttl="60m"))],
+            messages=[MessageParam(role="user", content=q)])
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 7, "PC205")]
+    # With a valid TTL the block is a long, cached system prompt: nothing to report (not PC206, not PC301).
+    assert run(tmp_path, monkeypatch, {"app.py": module(source.replace('"60m"', '"1h"'))}) == []

@@ -822,7 +822,7 @@ class Evaluator(TextBuilding):
             value = self.value(args[0].value, f) if args else SList()
             items, _ = self.iterate(value, node, f)
             return USet(tuple(items), span, f"a {qual}")
-        if qual == "dict":
+        if qual == "dict" or _sdk_typed_dict(qual):
             out = SDict(span)
             for arg in args:
                 if arg.keyword is not None:
@@ -1118,6 +1118,12 @@ def _same(a: object, b: object) -> bool:
         return bool(a == b) and type(a) is type(b)
     except Exception:  # noqa: BLE001 - values of unknown types
         return False
+
+
+def _sdk_typed_dict(qual: str) -> bool:
+    """The SDKs' request types (``TextBlockParam(...)``, ``ChatCompletionUserMessageParam(...)``):
+    TypedDicts, so calling one makes a plain dict of its keywords."""
+    return qual.startswith(("anthropic.types.", "openai.types.")) and qual.endswith("Param")
 
 
 _DICT_TYPES = frozenset(("dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "defaultdict", "Counter"))
