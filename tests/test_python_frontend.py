@@ -561,3 +561,42 @@ def test_the_sdks_typed_dict_constructors_build_blocks(tmp_path, monkeypatch):
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 7, "PC205")]
     # With a valid TTL the block is a long, cached system prompt: nothing to report (not PC206, not PC301).
     assert run(tmp_path, monkeypatch, {"app.py": module(source.replace('"60m"', '"1h"'))}) == []
+
+
+CHAT_LOOP = """
+def main():
+    messages = []
+    while True:
+        {before}
+        messages.append({{"role": "user", "content": [{{"type": "text", "text": input("> "), {mark}}}]}})
+        {after}
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY, messages=messages)
+        messages.append({{"role": "assistant", "content": reply.content}})
+"""
+
+
+@pytest.mark.parametrize(
+    "before, mark, after, expected",
+    [
+        # Each turn adds a marker and none is taken off: the fifth turn sends a fifth breakpoint.
+        ("pass", '"cache_control": {"type": "ephemeral"}', "pass", [("app.py", 8, "PC201")]),
+        # The markers are taken off first: one breakpoint moves to the newest turn (the rule page's fix).
+        ("for m in messages:\n            for b in m['content']:\n                b.pop('cache_control', None)", '"x": 1', 'messages[-1]["content"][-1]["cache_control"] = {"type": "ephemeral"}', []),
+        ("pass", '"x": 1', 'messages[-1]["content"][-1]["cache_control"] = {"type": "ephemeral"}', [("app.py", 9, "PC201")]),
+    ],
+    ids=["marks-pile-up", "moved-breakpoint", "set-each-turn-never-cleared"],
+)
+def test_a_chat_loop_that_marks_each_turn(tmp_path, monkeypatch, before, mark, after, expected):
+    source = CHAT_LOOP.format(before=before, mark=mark, after=after)
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == expected
+
+
+def test_a_list_made_afresh_each_pass_holds_one_marker(tmp_path, monkeypatch):
+    source = """
+    def main():
+        while True:
+            messages = [{"role": "user", "content": [{"type": "text", "text": POLICY}]}]
+            messages.append({"role": "user", "content": [{"type": "text", "text": input("> "), "cache_control": {"type": "ephemeral"}}]})
+            client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=messages)
+    """
+    assert [c for c in run(tmp_path, monkeypatch, {"app.py": module(source)}) if c[2] == "PC201"] == []

@@ -94,9 +94,10 @@ def too_many_breakpoints(a: Analysis) -> Iterator[Finding]:
         for span in call.loop_breakpoints:
             yield Finding(
                 span,
-                f"cache_control is added to every block of a loop with no bound: past {a.facts.max_breakpoints or 4} blocks "
-                f"the request has more breakpoints than {a.platform} allows, and the API rejects it with a 400",
-                fix=Fix("mark only the last block (e.g. blocks[-1]) after the loop, or bound the loop"),
+                f"a breakpoint is added on every pass of a loop with no bound, and none is taken off: past "
+                f"{a.facts.max_breakpoints or 4} passes the request has more breakpoints than {a.platform} allows, and the API "
+                "rejects it with a 400",
+                fix=Fix("mark only the last block (e.g. blocks[-1]) after the loop, taking earlier marks off, or bound the loop"),
             )
     excess = excess_breakpoints(a)
     if not excess:

@@ -14,7 +14,7 @@ import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
 from .recognizers.sdk import recognise
-from .module import CallRecord, Module, Scope, callee_name, short_loop
+from .module import CallRecord, Module, Scope, callee_name, dotted, short_loop
 from .values import holes_in
 
 # Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
@@ -198,7 +198,9 @@ def _has_zero_max_tokens(node: cst.Call) -> bool:
 
 
 def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
-    """``cache_control`` set on every block of a loop whose length nothing bounds (PC201)."""
+    """``cache_control`` added once per pass of a loop whose length nothing bounds (PC201):
+    on every block it iterates, or on a list that outlives the passes (a chat loop marking
+    each new turn and never taking the older marks off)."""
     found = []
     for changes in scope.mutations.values():
         for change in changes:
@@ -208,21 +210,90 @@ def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
             if not (isinstance(key, cst.SimpleString) and key.evaluated_value == "cache_control"):
                 continue
             loop = change.loops[-1]
-            if _bounded(loop, change, module):
+            if _bounded(loop, change, module) or not _accumulates(loop, change.root, change.pos, scope, module):
                 continue
             found.append(module.span(key))
     for record in scope.calls:
         if callee_name(record.node) == "append" and record.loops and record.node.args:
-            value = record.node.args[0].value
-            if isinstance(value, cst.Dict) and any(
-                isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and e.key.evaluated_value == "cache_control"
-                for e in value.elements
-            ):
-                loop = record.loops[-1]
-                if not _bounded(loop, record, module):
-                    key = next(e.key for e in value.elements if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and e.key.evaluated_value == "cache_control")
-                    found.append(module.span(key))
+            key = _marker_key(record.node.args[0].value)
+            receiver = record.node.func.value if isinstance(record.node.func, cst.Attribute) else None
+            root = dotted(receiver) if receiver is not None else None
+            if key is None or root is None:
+                continue
+            loop = record.loops[-1]
+            if not _bounded(loop, record, module) and _accumulates(loop, root.split(".")[0] if not root.startswith("self.") else root, record.pos, scope, module):
+                found.append(module.span(key))
     return found
+
+
+def _marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
+    """The breakpoint a block or message display carries: its ``"cache_control"`` key, a
+    Bedrock ``{"cachePoint": ...}``, or the marker on a block of a message's ``content``."""
+    if not isinstance(value, cst.Dict):
+        return None
+    for element in value.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            if element.key.evaluated_value in ("cache_control", "cachePoint"):
+                return element.key
+    content = next((e.value for e in value.elements if isinstance(e, cst.DictElement) and _is_key(e.key, "content")), None)
+    if isinstance(content, cst.List) and any(isinstance(e, cst.DictElement) and _is_key(e.key, "role") for e in value.elements):
+        for item in content.elements:
+            if isinstance(item.value, cst.Dict):
+                found = next((e.key for e in item.value.elements if isinstance(e, cst.DictElement) and _is_key(e.key, "cache_control")), None)
+                if found is not None:
+                    return found
+    return None
+
+
+def _is_key(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.SimpleString) and node.evaluated_value == name
+
+
+def _accumulates(loop: cst.CSTNode, root: str, pos: tuple[int, int], scope: Scope, module: Module) -> bool:
+    """Whether marks added to ``root`` in ``loop`` pile up pass after pass: it is the block the
+    loop iterates, or a list made before the loop that the loop never clears of its marks (a
+    moved breakpoint, or a list made afresh each pass, holds one)."""
+    if isinstance(loop, (cst.For, cst.CompFor)) and root in _target_names(loop.target):
+        return True
+    where = module.positions.get(loop)
+    if where is None:
+        return True
+    inside = lambda p: (where.start.line, where.start.column) <= p <= (where.end.line, where.end.column)  # noqa: E731
+    if any(inside(b.pos) and b.kind in ("assign", "annassign", "walrus") for b in scope.bindings.get(root, ())):
+        return False
+    return not _clears_markers(loop)
+
+
+def _target_names(target: cst.BaseExpression) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return {n for e in target.elements for n in _target_names(e.value)}
+    return set()
+
+
+def _clears_markers(loop: cst.CSTNode) -> bool:
+    """The loop takes ``cache_control`` off (``.pop("cache_control")``, ``del x["cache_control"]``)."""
+
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args and _is_marker_key(node.args[0].value):
+                self.found = True
+
+        def visit_Del(self, node: cst.Del) -> None:
+            target = node.target
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _is_marker_key(target.slice[0].slice.value):
+                self.found = True
+
+    finder = Finder()
+    loop.visit(finder)
+    return finder.found
+
+
+def _is_marker_key(node: cst.BaseExpression) -> bool:
+    return _is_key(node, "cache_control")
 
 
 def _bounded(loop: cst.CSTNode, change, module: Module) -> bool:
