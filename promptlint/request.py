@@ -170,7 +170,9 @@ class CallSite:
     one is read next turn. ``varying``: caching parameters chosen per call: where the
     argument is written, and why it varies. ``fanouts``: where copies of the call start concurrently with no
     warm-up request before them. ``loop_breakpoints``: breakpoints added in a loop over
-    blocks with no bound.
+    blocks with no bound. ``marks_unseen``: the code sets ``cache_control`` before the call on
+    something promptlint cannot place (items of a history passed in), so the request may
+    carry breakpoints it does not show.
     """
 
     span: Span
@@ -179,6 +181,7 @@ class CallSite:
     varying: dict[str, tuple[Span, str]] = field(default_factory=dict)
     fanouts: list[Span] = field(default_factory=list)
     loop_breakpoints: list[Span] = field(default_factory=list)
+    marks_unseen: bool = False
     # The call of the enclosing function this request was evaluated for, when its
     # parameters build the request and the checked code shows who passes them.
     via: Span | None = None

@@ -600,3 +600,55 @@ def test_a_list_made_afresh_each_pass_holds_one_marker(tmp_path, monkeypatch):
             client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=messages)
     """
     assert [c for c in run(tmp_path, monkeypatch, {"app.py": module(source)}) if c[2] == "PC201"] == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A REPL: the local history grows in the loop, and each request splices it in first.
+        """
+        def repl():
+            history = []
+            while True:
+                q = input("> ")
+                r = client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY,
+                    messages=[*history, {"role": "user", "content": [{"type": "text", "text": q, "cache_control": {"type": "ephemeral"}}]}])
+                history.append({"role": "user", "content": q})
+                history.append({"role": "assistant", "content": r.content[0].text})
+        """,
+        """
+        def repl():
+            history = []
+            while True:
+                q = input("> ")
+                r = client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY,
+                    messages=history + [{"role": "user", "content": [{"type": "text", "text": q, "cache_control": {"type": "ephemeral"}}]}])
+                history += [{"role": "user", "content": q}, {"role": "assistant", "content": r.content[0].text}]
+        """,
+        # A history passed in, the marked turn appended to it: the breakpoint is seen, the next turn extends it.
+        """
+        def turn(history: list, question: str):
+            history.append({"role": "user", "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral"}}]})
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=POLICY, messages=history)
+        """,
+        # Markers set on the last items of a history passed in: breakpoints promptlint cannot place (no PC206).
+        """
+        def turn(history: list):
+            for m in history[-2:]:
+                m["content"][-1]["cache_control"] = {"type": "ephemeral"}
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=POLICY, messages=history)
+        """,
+    ],
+    ids=["splice-local-history", "concat-local-history", "append-to-parameter", "mark-items-of-parameter"],
+)
+def test_conversations_written_the_many_ways_are_silent(tmp_path, monkeypatch, source):
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+def test_a_marked_turn_appended_to_a_history_passed_in_is_checked(tmp_path, monkeypatch):
+    source = """
+    def turn(history: list, question: str):
+        history.append({"role": "user", "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral", "ttl": "24h"}}]})
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=POLICY, messages=history)
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 5, "PC205")]

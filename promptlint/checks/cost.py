@@ -37,6 +37,8 @@ def uncached_static_prefix(a: Analysis) -> Iterator[Finding]:
         return
     if a.request.call is not None and a.request.call.runs_once:
         return  # code that evidently runs once has nothing to read a cache entry
+    if a.request.call is not None and a.request.call.marks_unseen:
+        return  # it marks blocks of a list passed in: breakpoints promptlint cannot place
     if a.request.in_batch and not a.facts.batch_caching:
         return
     end = _static_prefix_end(a)

@@ -529,6 +529,10 @@ class Evaluator(TextBuilding):
             elif order is not None and isinstance(value, SList) and value.unordered is None:
                 value.unordered = order
             return value
+        if not m.path and isinstance(value, Hole) and m.op in ("append", "extend", "insert"):
+            # A list promptlint cannot see (a history passed in) with items added: its unknown
+            # items first, then what the code adds, which is followed like any other value.
+            value = SList([value], value.origin, [value.origin], shared=value.kind is HoleKind.PER_REQUEST)
         target = value
         for key_node in m.path:
             key = self.value(key_node, frame)

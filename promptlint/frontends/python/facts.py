@@ -37,6 +37,11 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
             site.varying[name] = (where, hole.label)
     site.fanouts = cold_fanouts(record, module, modules or [module])
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
+    site.marks_unseen = any(
+        change.op == "setitem" and _is_marker_key(change.args[0]) and change.pos < record.pos
+        for changes in record.scope.mutations.values()
+        for change in changes
+    )
     for mark in _loop_marks(body):
         if mark not in site.loop_breakpoints:
             site.loop_breakpoints.append(mark)
@@ -87,11 +92,23 @@ def _grown_in_loop(record: CallRecord, module: Module) -> bool:
     if loop is None:
         return False
     for arg in record.node.args:
-        if arg.keyword is not None and arg.keyword.value in ("messages", "input", "contents") and isinstance(arg.value, cst.Name):
-            for change in record.scope.mutations.get(arg.value.value, ()):
-                if (loop.start.line, loop.start.column) <= change.pos <= (loop.end.line, loop.end.column):
-                    return True
+        if arg.keyword is not None and arg.keyword.value in ("messages", "input", "contents"):
+            for name in _history_names(arg.value):
+                for change in record.scope.mutations.get(name, ()):
+                    if (loop.start.line, loop.start.column) <= change.pos <= (loop.end.line, loop.end.column):
+                        return True
     return False
+
+
+def _history_names(value: cst.BaseExpression) -> list[str]:
+    """The lists a messages argument sends first: ``history``, ``[*history, turn]``, ``history + [turn]``."""
+    if isinstance(value, cst.Name):
+        return [value.value]
+    if isinstance(value, cst.List) and value.elements and isinstance(value.elements[0], cst.StarredElement):
+        return _history_names(value.elements[0].value)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        return _history_names(value.left)
+    return []
 
 
 def runs_once(record: CallRecord, module: Module, depth: int = 0) -> bool:
