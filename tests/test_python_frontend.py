@@ -251,6 +251,32 @@ def test_one_hour_ttl_in_a_loop_is_silent(tmp_path, monkeypatch):
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A function called from two places: not once, whatever each caller does.
+        """
+        def label(x):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral", "ttl": "1h"}}], messages=[{"role": "user", "content": x}])
+        if __name__ == "__main__":
+            label("kettle")
+            print([label(x) for x in ["toaster", "lamp"]])
+        """,
+        # A method, even one the script calls once: an object's to call any number of times.
+        """
+        class Labeler:
+            def label(self, x):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral", "ttl": "1h"}}], messages=[{"role": "user", "content": x}])
+        if __name__ == "__main__":
+            Labeler().label("kettle")
+        """,
+    ],
+    ids=["two-callers", "method"],
+)
+def test_one_hour_ttl_on_a_call_that_may_run_again_is_silent(tmp_path, monkeypatch, source):
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
 @pytest.mark.parametrize("warm", [False, True])
 def test_fanout_without_and_with_a_warm_up(tmp_path, monkeypatch, warm):
     warmup = "    await ask(questions[0])\n    rest = questions[1:]\n" if warm else "    rest = questions\n"

@@ -123,8 +123,15 @@ class Analyser:
             request.call.via = via  # type: ignore[union-attr]
             if via is not None and via in self._via_records and not call.record.loops:
                 # Made once per call of its function, for this caller: as often as the caller runs.
+                # When the function writes the cached part itself (a breakpoint in its own code),
+                # every caller sends that prefix: once in all only if no other call exists, and
+                # never for a method, an object's to call any number of times (rules/PC401).
                 caller_module, caller_record = self._via_records[via]
-                request.call.runs_once = facts.runs_once(caller_record, caller_module)  # type: ignore[union-attr]
+                scope = call.record.scope
+                once = facts.runs_once(caller_record, caller_module)
+                if once and _own_prefix(request, call):
+                    once = scope.owner is None and len(self.project.callers(scope, call.module)) == 1
+                request.call.runs_once = once  # type: ignore[union-attr]
             _note_caching(parsed, request)
             if item.batch:
                 request.in_batch = True
@@ -228,3 +235,15 @@ def _plain(value: object) -> object:
     return value
 
 
+def _own_prefix(request: Request, call: CallContext) -> bool:
+    """Whether a breakpoint of the request is written inside the function that makes the call
+    (not passed in by its caller, as a thin wrapper's callers pass theirs)."""
+    where = call.module.positions.get(call.record.scope.node)
+    if where is None:
+        return False
+    path = call.module.shown
+    for block in request.blocks:
+        span = block.breakpoint.span if block.breakpoint is not None else None
+        if span is not None and span.path == path and where.start.line <= span.line <= where.end.line:
+            return True
+    return False
