@@ -182,6 +182,8 @@ class CallSite:
     fanouts: list[Span] = field(default_factory=list)
     loop_breakpoints: list[Span] = field(default_factory=list)
     marks_unseen: bool = False
+    # The innermost loop around the call in its own function, where it starts.
+    loop: Span | None = None
     # The call of the enclosing function this request was evaluated for, when its
     # parameters build the request and the checked code shows who passes them.
     via: Span | None = None

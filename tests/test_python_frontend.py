@@ -678,3 +678,24 @@ def test_a_marked_turn_appended_to_a_history_passed_in_is_checked(tmp_path, monk
         return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, system=POLICY, messages=history)
     """
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 5, "PC205")]
+
+
+@pytest.mark.parametrize(
+    "marked, expected",
+    [
+        # The document is the same on every pass: the loop reads the prefix the first pass wrote.
+        ("document", []),
+        # Each question is new: every pass writes and nothing reads.
+        ("q", [("app.py", 7, "PC202")]),
+    ],
+)
+def test_a_breakpoint_the_loop_repeats_or_changes(tmp_path, monkeypatch, marked, expected):
+    source = f"""
+    def ask_all(document: str, questions: list[str]):
+        for q in questions:
+            r = client.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{{"role": "user", "content": [
+                {{"type": "text", "text": {marked}, "cache_control": {{"type": "ephemeral"}}}},
+                {{"type": "text", "text": "Answer briefly."}}]}}])
+    """
+    found = run(tmp_path, monkeypatch, {"app.py": module(source)})
+    assert [f for f in found if f[2] == "PC202"] == expected

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostic import Fix, Severity
-from ..request import HoleKind, Section
+from ..request import CallSite, Hole, HoleKind, Section
 from ..tokens.verdict import Verdict
 from . import Finding, rule
 from .analysis import Analysis
@@ -24,6 +24,13 @@ def _static_prefix_end(a: Analysis) -> int | None:
             break
         end = index
     return end
+
+
+def _fixed_in_loop(hole: Hole, call: CallSite) -> bool:
+    """A value made before the loop the call repeats in (a document passed in, then one question
+    after another about it): the loop sends the marked prefix again and again, and reads it."""
+    loop, origin = call.loop, hole.origin
+    return loop is not None and origin is not None and origin.path == loop.path and origin.line < loop.line
 
 
 @rule(
@@ -86,7 +93,7 @@ def breakpoint_on_volatile_suffix(a: Analysis) -> Iterator[Finding]:
     block = a.request.blocks[last.index]
     if block.section is not Section.MESSAGES:
         return
-    varying = next((h for h in block.text.holes if h.kind in (HoleKind.PER_REQUEST, HoleKind.VOLATILE)), None)
+    varying = next((h for h in block.text.holes if h.kind in (HoleKind.PER_REQUEST, HoleKind.VOLATILE) and not _fixed_in_loop(h, call)), None)
     if varying is None:
         return
     where = "the automatic breakpoint lands on" if last.automatic else f"breakpoint {last.number} sits on"

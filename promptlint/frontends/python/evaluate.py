@@ -412,7 +412,9 @@ class Evaluator(TextBuilding):
         if isinstance(iterable, str):
             return _capped(list(iterable), node, f), None
         if isinstance(iterable, Hole):
-            return [Hole(iterable.kind, f"an item of {iterable.label}", iterable.origin)], (iterable if iterable.kind is HoleKind.UNORDERED else None)
+            # The item is made where the loop takes it: a value that varies from pass to pass.
+            origin = f.module.span(node) if iterable.kind is HoleKind.PER_REQUEST else iterable.origin
+            return [Hole(iterable.kind, f"an item of {iterable.label}", origin)], (iterable if iterable.kind is HoleKind.UNORDERED else None)
         return [unknown(f"an item of {f.module.code(node, 40)}", f.module.span(node))], None
 
     # -- names -----------------------------------------------------------------------

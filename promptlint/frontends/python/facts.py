@@ -37,6 +37,7 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
             site.varying[name] = (where, hole.label)
     site.fanouts = cold_fanouts(record, module, modules or [module])
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
+    site.loop = module.span(record.loops[-1]) if record.loops else None
     site.marks_unseen = any(
         change.op == "setitem" and _is_marker_key(change.args[0]) and change.pos < record.pos
         for changes in record.scope.mutations.values()
