@@ -294,14 +294,23 @@ def test_fanout_without_and_with_a_warm_up(tmp_path, monkeypatch, warm):
 
 @pytest.mark.parametrize(
     "key, expected",
-    [("f'user-{user_id}'", [("app.py", 6, "PC404")]), ("f'support-{conversation_id}'", []), ("'support-bot-v3'", [])],
-    ids=["per-user", "per-conversation", "per-template"],
+    [
+        ("f'user-{user_id}'", [("app.py", 6, "PC404")]),
+        ("f'support-{conversation_id}'", []),
+        ("'support-bot-v3'", []),
+        # A shared part beside the user's id still leaves one key per user.
+        ("f'{prompt_version}-{user_id}'", [("app.py", 6, "PC404")]),
+        # An attribute says what the value is: a user's session key is a session's.
+        ("user.session_key", []),
+        ("user.id", [("app.py", 6, "PC404")]),
+    ],
+    ids=["per-user", "per-conversation", "per-template", "version-and-user", "user-session-key", "user-id-attribute"],
 )
 def test_prompt_cache_key(tmp_path, monkeypatch, key, expected):
     source = f"""
 from openai import OpenAI
 oai = OpenAI()
-def reply(user_id, conversation_id, text):
+def reply(user_id, conversation_id, text, prompt_version="v3", user=None):
     return oai.chat.completions.create(model="gpt-5", messages=[{{"role": "system", "content": POLICY}}, {{"role": "user", "content": text}}],
         prompt_cache_key={key})
 """
@@ -699,3 +708,19 @@ def test_a_breakpoint_the_loop_repeats_or_changes(tmp_path, monkeypatch, marked,
     """
     found = run(tmp_path, monkeypatch, {"app.py": module(source)})
     assert [f for f in found if f[2] == "PC202"] == expected
+
+
+def test_prompt_cache_key_from_an_attribute_of_an_unknown_object(tmp_path, monkeypatch):
+    source = '''
+from openai import OpenAI
+oai = OpenAI()
+class Handler:
+    def reply(self, text):
+        return oai.responses.create(model="gpt-5.6", instructions=POLICY, input=text, prompt_cache_key=self.user.{attr})
+'''
+    def found(attr: str):
+        files = {"app.py": f"POLICY = {LONG!r}\n" + source.lstrip("\n").format(attr=attr) + "\ndef log(r):\n    return r.usage.input_tokens_details.cached_tokens\n"}
+        return run(tmp_path, monkeypatch, files)
+
+    assert found("session_key") == []
+    assert found("id") == [("app.py", 6, "PC404")]

@@ -294,10 +294,12 @@ def per_user_cache_key(a: Analysis) -> Iterator[Finding]:
     volatile = next((h for h in holes if h.kind is HoleKind.VOLATILE), None)
     if volatile is not None:
         why = f"{volatile.label}, which changes on every call"
-    elif any(_SCOPED_WORDS.search(h.label) for h in holes):
-        return
-    elif (named := next((h for h in holes if _ID_WORDS.search(h.label)), None)) is not None:
+    elif (named := next((h for h in holes if _ID_WORDS.search(h.label) and not _SCOPED_WORDS.search(h.label)), None)) is not None:
+        # A per-user part splits the traffic whatever shared parts stand beside it
+        # ("{prompt_version}-{user_id}"); "user.session_key" is a session's.
         why = f"{named.label}, a per-user or per-request id"
+    elif holes:
+        return
     elif text.is_static and _ID_LITERAL.match(text.known_text()):
         why = f"a per-user or per-request id ({_excerpt(text.known_text())})"
     else:

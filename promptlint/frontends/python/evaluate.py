@@ -208,7 +208,9 @@ class Evaluator(TextBuilding):
                 return getattr(base.path, attr)
             return Opaque(f"pathlib.Path.{attr}", base)
         if isinstance(base, Hole):
-            label = f"{base.label}.{attr}" if base.kind is HoleKind.PER_REQUEST else base.label
+            # A value's attribute names what it is (user.session_key is a session's, not a user's);
+            # a volatile value keeps the name of its source.
+            label = f"{base.label}.{attr}" if base.kind in (HoleKind.PER_REQUEST, HoleKind.UNKNOWN) else base.label
             return Hole(base.kind, label, base.origin, base.sample)
         if isinstance(base, Text):
             return base
