@@ -277,15 +277,17 @@ def test_one_hour_ttl_on_a_call_that_may_run_again_is_silent(tmp_path, monkeypat
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
 
 
-@pytest.mark.parametrize("warm", [False, True])
+@pytest.mark.parametrize("warm", [False, True, "count_tokens"])
 def test_fanout_without_and_with_a_warm_up(tmp_path, monkeypatch, warm):
-    warmup = "    await ask(questions[0])\n    rest = questions[1:]\n" if warm else "    rest = questions\n"
+    # count_tokens writes no cache entry: it is no warm-up (rules.md, precedence).
+    counting = "    await aclient.messages.count_tokens(model='claude-sonnet-4-6', system=POLICY, messages=[{'role': 'user', 'content': 'x'}])\n"
+    warmup = "    await ask(questions[0])\n    rest = questions[1:]\n" if warm is True else counting + "    rest = questions\n" if warm else "    rest = questions\n"
     source = (
         "import asyncio\naclient = anthropic.AsyncAnthropic()\n"
         "async def ask(q):\n    return await aclient.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
         f"async def main(questions):\n{warmup}    return await asyncio.gather(*(ask(q) for q in rest))\n"
     )
-    expected = [] if warm else [("app.py", 10, "PC403")]
+    expected = [] if warm is True else [("app.py", 11 if warm else 10, "PC403")]
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == expected
 
 

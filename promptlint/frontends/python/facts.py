@@ -197,15 +197,21 @@ def _warmed(fan: CallRecord, targets: set[str], module: Module) -> bool:
         if other.pos >= fan.pos or other.loops:
             continue
         name = callee_name(other.node)
-        if name in targets or recognise(other.node) is not None or _makes_request(name, module):
+        if name in targets or _sends(other.node) or _makes_request(name, module):
             if other.awaited or not fan.scope.is_async or _has_zero_max_tokens(other.node):
                 return True
     return False
 
 
+def _sends(call: cst.Call) -> bool:
+    """A request that writes the cache; count_tokens is no request for these rules (rules.md, precedence)."""
+    site = recognise(call)
+    return site is not None and site.kind != "count_tokens"
+
+
 def _makes_request(name: str | None, module: Module) -> bool:
     """Whether a function of this module called ``name`` makes a request itself."""
-    return any(scope.name == name and any(recognise(c.node) is not None for c in scope.calls) for scope in module.functions())
+    return any(scope.name == name and any(_sends(c.node) for c in scope.calls) for scope in module.functions())
 
 
 def _has_zero_max_tokens(node: cst.Call) -> bool:
