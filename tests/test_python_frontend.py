@@ -217,13 +217,22 @@ def test_a_module_list_no_function_adds_to_is_no_history(tmp_path, monkeypatch):
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 7, "PC202")]
 
 
-def test_model_chosen_by_a_conditional_splits_the_cache(tmp_path, monkeypatch):
-    source = """
-    def ask(q, hard=False):
-        model = "claude-opus-4-6" if hard else "claude-sonnet-4-6"
-        return client.messages.create(model=model, max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
-    """
-    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 6, "PC104")]
+@pytest.mark.parametrize(
+    "choose, line",
+    [
+        ('model = "claude-opus-4-6" if hard else "claude-sonnet-4-6"', 6),
+        ('if hard:\n        model = "claude-opus-4-6"\n    else:\n        model = "claude-sonnet-4-6"', 9),
+        ('model = "claude-sonnet-4-6"\n    if hard:\n        model = "claude-opus-4-6"', 8),
+    ],
+    ids=["ternary", "if-else", "default-then-override"],
+)
+def test_model_chosen_by_a_conditional_splits_the_cache(tmp_path, monkeypatch, choose, line):
+    source = f"""
+def ask(q, hard=False):
+    {choose}
+    return client.messages.create(model=model, max_tokens=10, system=[{{"type": "text", "text": POLICY, "cache_control": {{"type": "ephemeral"}}}}], messages=[{{"role": "user", "content": q}}])
+"""
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", line, "PC104")]
 
 
 # -- how often a call runs ------------------------------------------------------------------------------

@@ -254,6 +254,14 @@ class _Indexer(cst.CSTVisitor):
         if node in getattr(self, "_main_nodes", ()):
             self.main_guard -= 1
 
+    def visit_Else(self, node: cst.Else) -> bool:
+        # An else is a branch of its own: a name bound in both arms of an if/else has two values.
+        self.branches[-1].append(node)
+        return True
+
+    def leave_Else(self, node: cst.Else) -> None:
+        self.branches[-1].pop()
+
     def visit_Try(self, node: cst.Try) -> bool:
         self.branches[-1].append(node)
         return True
