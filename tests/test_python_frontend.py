@@ -131,8 +131,11 @@ def test_a_prompt_file_too_short_for_the_model_is_pc301(tmp_path, monkeypatch):
         ("import json, yaml\ntext = json.dumps(yaml.safe_load(open('plans.yaml')))", []),
         ("import json, sqlite3\nrow = sqlite3.connect('app.db').execute('select * from plans').fetchone()\ntext = json.dumps(row)", []),
         ("import json\ndef render(limits: dict[str, int]):\n    return json.dumps(limits)\ntext = render(LIMITS)", [("app.py", 6, "PC102")]),
+        # Sets made from sets with operators.
+        ("BASE = ['search', 'fetch']\nEXTRA = {'summarise'}\ntext = ', '.join(set(BASE) | EXTRA)", [("app.py", 6, "PC103")]),
+        ("EXTRA = {'summarise'}\ntext = ', '.join(EXTRA | {'translate'})", [("app.py", 4, "PC103")]),
     ],
-    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict", "unfollowed-call", "db-row", "annotated-dict"],
+    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict", "unfollowed-call", "db-row", "annotated-dict", "set-union", "union-with-literal"],
 )
 def test_order_of_prompt_content(tmp_path, monkeypatch, build, expected):
     source = f"{build}\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': POLICY + text, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"

@@ -319,6 +319,11 @@ class Evaluator(TextBuilding):
                     made = value.extra.pipe(other, f.module.span(node), flipped)
                     if made is not NotImplemented:
                         return made
+        if isinstance(op, (cst.BitOr, cst.BitAnd, cst.Subtract, cst.BitXor)) and (isinstance(left, USet) or isinstance(right, USet)):
+            # A set made from sets: its order is no more fixed than theirs.
+            known = [v for v in (left, right) if isinstance(v, USet)]
+            items = tuple(dict.fromkeys(i for v in known for i in v.items if _hashable(i)))
+            return USet(items, known[0].origin, known[0].label)
         if isinstance(op, cst.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             out = left.copy() if isinstance(left, SDict) else SDict()
             for key, value in right.items():
