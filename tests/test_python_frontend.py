@@ -738,3 +738,20 @@ class Handler:
 
     assert found("session_key") == []
     assert found("id") == [("app.py", 6, "PC404")]
+
+
+def test_a_wrapper_that_passes_its_keywords_on(tmp_path, monkeypatch):
+    # def complete(**kwargs): create(model=..., **kwargs): what each caller passes is the request.
+    source = """
+    from datetime import datetime
+    def complete(**kwargs):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, **kwargs)
+    def ask(q):
+        return complete(system=[{"type": "text", "text": f"{POLICY} now={datetime.now()}", "cache_control": {"type": "ephemeral"}}],
+                        messages=[{"role": "user", "content": q}])
+    def ask_later(q):
+        return complete(**{"system": [{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral", "ttl": "24h"}}]},
+                        messages=[{"role": "user", "content": q}])
+    """
+    # The dict spread with ** is followed too: its TTL is one the API rejects.
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 8, "PC101"), ("app.py", 11, "PC205")]

@@ -16,6 +16,7 @@ import libcst as cst
 
 from ...request import Hole, HoleKind
 from .module import Import, Module, Scope, parse
+from .values import SDict
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator
@@ -188,7 +189,12 @@ class Project:
         frame = Frame(other, record.scope, record.pos, depth=depth + 1)
         bound: dict[str, object] = {}
         for name, param in scope.params.items():
-            if name in ("self", "cls") or param.star or (only is not None and name != only):
+            if only is not None and name != only:
+                continue
+            if param.star == "**":  # a wrapper's **kwargs: the keywords the call passes on
+                bound[name] = _extra_keywords(record.node, scope, frame, evaluator)
+                continue
+            if name in ("self", "cls") or param.star:
                 continue
             node = _argument(record.node, positional, name)
             if node is not None:
@@ -239,6 +245,23 @@ def _imported_names(scope: Scope) -> set[str]:
         names.update(current.imports)
         current = current.parent
     return names
+
+
+def _extra_keywords(call: cst.Call, scope: Scope, frame, evaluator: "Evaluator") -> SDict:
+    """The keyword arguments of ``call`` that name no parameter of ``scope`` (and the dicts it
+    spreads with ``**``): what the function's ``**kwargs`` holds."""
+    out = SDict(frame.module.span(call))
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value not in scope.params:
+            out.put(arg.keyword.value, evaluator.value(arg.value, frame), frame.module.span(arg))
+        elif arg.star == "**":
+            spread = evaluator.value(arg.value, frame)
+            if isinstance(spread, dict):
+                for key, value in spread.items():
+                    out.put(key, value, getattr(spread, "spans", {}).get(key))
+            else:
+                out.complete = False
+    return out
 
 
 def _argument(call: cst.Call, positional: list[str], name: str) -> cst.BaseExpression | None:
