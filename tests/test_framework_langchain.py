@@ -164,6 +164,37 @@ ANTHROPIC_VOLATILE = {
                 return response
             """,
     },
+    # Tools bound from a set: their order, and so the cached tools, can change between processes.
+    "tools-from-a-set": {
+        "bot.py": """
+            from langchain_anthropic import ChatAnthropic
+            from langchain_core.messages import HumanMessage, SystemMessage
+            from langchain_core.tools import tool
+
+            POLICY = ...
+
+
+            @tool
+            def lookup_order(order_id: str) -> str:
+                '''Look up an order.'''
+                return order_id
+
+
+            @tool
+            def refund(order_id: str) -> str:
+                '''Refund an order.'''
+                return order_id
+
+
+            TOOLS = {lookup_order, refund}  # expect: PC103
+            llm = ChatAnthropic(model="claude-sonnet-4-6").bind_tools(list(TOOLS))
+
+
+            def ask(q):
+                r = llm.invoke([SystemMessage(content=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}]), HumanMessage(content=q)])
+                return r.usage_metadata["input_token_details"]["cache_read"]
+            """,
+    },
 }
 
 

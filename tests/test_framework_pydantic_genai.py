@@ -116,6 +116,28 @@ def test_pydantic_ai_instructions_below_the_model_minimum(tmp_path, monkeypatch)
     assert run(tmp_path, monkeypatch, {"triage.py": source}) == [("triage.py", 13, "PC301")]
 
 
+def test_pydantic_ai_tools_listed_from_a_set(tmp_path, monkeypatch):
+    source = agent_module('''
+        def lookup_order(order_id: str) -> str:
+            """Look up an order."""
+            return order_id
+
+
+        def refund(order_id: str) -> str:
+            """Refund an order."""
+            return order_id
+
+
+        agent = Agent("anthropic:claude-sonnet-4-6", instructions=POLICY, tools=list({lookup_order, refund}),
+                      model_settings=AnthropicModelSettings(anthropic_cache_instructions=True))
+
+
+        def ask(q):
+            return agent.run_sync(q).usage().cache_read_tokens
+        ''')
+    assert run(tmp_path, monkeypatch, {"agent.py": source}) == [("agent.py", 19, "PC103")]
+
+
 def test_pydantic_ai_one_hour_automatic_cache_after_five_minute_instructions(tmp_path, monkeypatch):
     # anthropic_cache puts the automatic breakpoint on the last block: a 1h one after the 5m
     # instructions breakpoint, which the API rejects.

@@ -635,6 +635,7 @@ def _tools(value: object, kind: str, span: Span) -> object:
     if not isinstance(value, list):
         return value
     out = SList(span=getattr(value, "span", span))
+    out.unordered = getattr(value, "unordered", None)  # tools listed from a set keep its varying order
     spans = getattr(value, "spans", [None] * len(value))
     for item, where in zip(value, spans):
         where = where or span

@@ -228,6 +228,7 @@ def _tools(ev, ctor: cst.Call, frame: Frame, decorated) -> SList:
         else:
             value = ev.value(listed, frame)
             span = frame.module.span(listed)
+            out.unordered = getattr(value, "unordered", None)  # tools listed from a set keep its varying order
             for item in value if isinstance(value, list) else [value]:
                 _add_tool(out, item, None, span, frame.module.code(listed, 40))
     for kind, scope, _ in decorated:
