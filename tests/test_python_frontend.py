@@ -226,8 +226,9 @@ def test_a_module_list_no_function_adds_to_is_no_history(tmp_path, monkeypatch):
         ('model = "claude-opus-4-6" if hard else "claude-sonnet-4-6"', 6),
         ('if hard:\n        model = "claude-opus-4-6"\n    else:\n        model = "claude-sonnet-4-6"', 9),
         ('model = "claude-sonnet-4-6"\n    if hard:\n        model = "claude-opus-4-6"', 8),
+        ('model = {True: "claude-opus-4-6", False: "claude-sonnet-4-6"}[hard]', 6),
     ],
-    ids=["ternary", "if-else", "default-then-override"],
+    ids=["ternary", "if-else", "default-then-override", "table-lookup"],
 )
 def test_model_chosen_by_a_conditional_splits_the_cache(tmp_path, monkeypatch, choose, line):
     source = f"""

@@ -231,6 +231,12 @@ class Evaluator(TextBuilding):
             return Hole(HoleKind.VOLATILE, f.module.code(node), f.module.span(node), source.sample if source else None)
         if isinstance(base, dict) and not isinstance(key, (Hole, Text)) and _hashable(key) and key in base:
             return base[key]
+        if isinstance(base, dict) and isinstance(key, Hole) and key.kind is HoleKind.PER_REQUEST and base and getattr(base, "complete", True):
+            # A table looked up by a value that comes with each call (MODELS[tier]): one of its values.
+            values = list(base.values())
+            if all(_same(values[0], v) for v in values[1:]):
+                return values[0]
+            return Hole(HoleKind.PER_REQUEST, f"chosen by {key.label} ({f.module.code(node, 50)})", f.module.span(node), _commonsample_of(*values[:2]))
         if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base) and base.unordered is None:  # type: ignore[attr-defined]
             item = base[key]
             return item
