@@ -756,3 +756,29 @@ def test_a_wrapper_that_passes_its_keywords_on(tmp_path, monkeypatch):
     """
     # The dict spread with ** is followed too: its TTL is one the API rejects.
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 8, "PC101"), ("app.py", 11, "PC205")]
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        # Marked in a helper's loop: the list it returns carries a breakpoint per item.
+        ("""
+        def mark_user_turns(msgs):
+            out = []
+            for m in msgs:
+                out.append({"role": m["role"], "content": [{"type": "text", "text": m["content"], "cache_control": {"type": "ephemeral"}}]})
+            return out
+        def ask(history: list):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY, messages=mark_user_turns(history))
+        """, 7),
+        # Marked in a comprehension over a history of any length.
+        ("""
+        def ask(history: list):
+            msgs = [{"role": m["role"], "content": [{"type": "text", "text": m["content"], "cache_control": {"type": "ephemeral"}}]} for m in history]
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY, messages=msgs)
+        """, 5),
+    ],
+    ids=["helper-loop", "comprehension"],
+)
+def test_a_breakpoint_on_every_item_of_a_history(tmp_path, monkeypatch, source, line):
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", line, "PC201")]

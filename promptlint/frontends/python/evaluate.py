@@ -24,7 +24,7 @@ import libcst as cst
 
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
-from .module import Binding, Import, Module, Mutation, Scope, dotted, short_loop
+from .module import Binding, Import, Module, Mutation, Scope, accumulates, dotted, short_loop
 from .strings import MAX_TEXT, StringTemplate, TextBuilding, concat
 from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, sample_of, unknown
 
@@ -389,12 +389,13 @@ class Evaluator(TextBuilding):
         out = SList(span=f.module.span(node))
         envs: list[dict] = [dict(f.env)]
         unordered: Hole | None = None
-        truncated = False
+        truncated = unbounded = False
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
             iterable = self.value(comp.iter, f.with_env(envs[0] if envs else f.env))
             items, hole = self.iterate(iterable, comp.iter, f)
             unordered = unordered or hole
+            unbounded = unbounded or (isinstance(iterable, Hole) and not short_loop(comp))
             next_envs = []
             for env in envs:
                 for item in items:
@@ -411,6 +412,9 @@ class Evaluator(TextBuilding):
         if truncated:  # nested loops over long lists: the rest is of unknown size, never judged short
             out.add(unknown("more items", f.module.span(node)), f.module.span(node))
         out.unordered = unordered
+        marker = next((m for m in map(_marker_span, out) if m is not None), None) if unbounded else None
+        if marker is not None:  # a breakpoint on every item of a list of any length (PC201's loop form)
+            out.loop_marks.append(marker)
         return out
 
     def iterate(self, iterable: object, node: cst.CSTNode, f: Frame) -> tuple[list, Hole | None]:
@@ -577,10 +581,10 @@ class Evaluator(TextBuilding):
                     target.spans.append(module.span(m.args[0].value))
                     if order is not None and target.unordered is None:
                         target.unordered = order
-                    marker = getattr(item, "spans", {}).get("cache_control") if isinstance(item, dict) and item.get("cache_control") is not None else None
+                    marker = _marker_span(item)
                     if isinstance(item, Opaque) and isinstance(item.extra, Modelled):
                         marker = item.extra.marker()  # a framework's message carrying a breakpoint
-                    if marker is not None and m.loops and marker not in target.loop_marks and self._unbounded(m, frame):
+                    if marker is not None and m.loops and marker not in target.loop_marks and self._unbounded(m, frame) and accumulates(m.loops[-1], m.root, scope, module):
                         target.loop_marks.append(marker)
             elif m.op == "extend" and isinstance(target, SList) and m.args:
                 self._extend(target, self.value(m.args[0].value, g), module.span(m.args[0].value))
@@ -1137,6 +1141,19 @@ def _same(a: object, b: object) -> bool:
         return bool(a == b) and type(a) is type(b)
     except Exception:  # noqa: BLE001 - values of unknown types
         return False
+
+
+def _marker_span(item: object) -> Span | None:
+    """Where a block's breakpoint is written, or that of a block of a message's content."""
+    if not isinstance(item, dict):
+        return None
+    for key in ("cache_control", "cachePoint"):
+        if item.get(key) is not None:
+            return getattr(item, "spans", {}).get(key)
+    content = item.get("content") if "role" in item else None
+    if isinstance(content, list):
+        return next((m for m in map(_marker_span, content) if m is not None), None)
+    return None
 
 
 def _sdk_typed_dict(qual: str) -> bool:

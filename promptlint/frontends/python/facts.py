@@ -14,7 +14,7 @@ import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
 from .recognizers.sdk import recognise
-from .module import CallRecord, Module, Scope, callee_name, dotted, short_loop
+from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, short_loop
 from .values import holes_in
 
 # Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
@@ -39,7 +39,7 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
     site.loop = module.span(record.loops[-1]) if record.loops else None
     site.marks_unseen = any(
-        change.op == "setitem" and _is_marker_key(change.args[0]) and change.pos < record.pos
+        change.op == "setitem" and is_marker_key(change.args[0]) and change.pos < record.pos
         for changes in record.scope.mutations.values()
         for change in changes
     )
@@ -234,7 +234,7 @@ def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
             if not (isinstance(key, cst.SimpleString) and key.evaluated_value == "cache_control"):
                 continue
             loop = change.loops[-1]
-            if _bounded(loop, change, module) or not _accumulates(loop, change.root, change.pos, scope, module):
+            if _bounded(loop, change, module) or not accumulates(loop, change.root, scope, module):
                 continue
             found.append(module.span(key))
     for record in scope.calls:
@@ -245,7 +245,7 @@ def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
             if key is None or root is None:
                 continue
             loop = record.loops[-1]
-            if not _bounded(loop, record, module) and _accumulates(loop, root.split(".")[0] if not root.startswith("self.") else root, record.pos, scope, module):
+            if not _bounded(loop, record, module) and accumulates(loop, root.split(".")[0] if not root.startswith("self.") else root, scope, module):
                 found.append(module.span(key))
     return found
 
@@ -271,53 +271,6 @@ def _marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
 
 def _is_key(node: cst.BaseExpression, name: str) -> bool:
     return isinstance(node, cst.SimpleString) and node.evaluated_value == name
-
-
-def _accumulates(loop: cst.CSTNode, root: str, pos: tuple[int, int], scope: Scope, module: Module) -> bool:
-    """Whether marks added to ``root`` in ``loop`` pile up pass after pass: it is the block the
-    loop iterates, or a list made before the loop that the loop never clears of its marks (a
-    moved breakpoint, or a list made afresh each pass, holds one)."""
-    if isinstance(loop, (cst.For, cst.CompFor)) and root in _target_names(loop.target):
-        return True
-    where = module.positions.get(loop)
-    if where is None:
-        return True
-    inside = lambda p: (where.start.line, where.start.column) <= p <= (where.end.line, where.end.column)  # noqa: E731
-    if any(inside(b.pos) and b.kind in ("assign", "annassign", "walrus") for b in scope.bindings.get(root, ())):
-        return False
-    return not _clears_markers(loop)
-
-
-def _target_names(target: cst.BaseExpression) -> set[str]:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return {n for e in target.elements for n in _target_names(e.value)}
-    return set()
-
-
-def _clears_markers(loop: cst.CSTNode) -> bool:
-    """The loop takes ``cache_control`` off (``.pop("cache_control")``, ``del x["cache_control"]``)."""
-
-    class Finder(cst.CSTVisitor):
-        found = False
-
-        def visit_Call(self, node: cst.Call) -> None:
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args and _is_marker_key(node.args[0].value):
-                self.found = True
-
-        def visit_Del(self, node: cst.Del) -> None:
-            target = node.target
-            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _is_marker_key(target.slice[0].slice.value):
-                self.found = True
-
-    finder = Finder()
-    loop.visit(finder)
-    return finder.found
-
-
-def _is_marker_key(node: cst.BaseExpression) -> bool:
-    return _is_key(node, "cache_control")
 
 
 def _bounded(loop: cst.CSTNode, change, module: Module) -> bool:

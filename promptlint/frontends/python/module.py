@@ -510,3 +510,50 @@ def _int(node: cst.BaseExpression | None) -> int | None:
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
         return -int(node.expression.value)
     return None
+
+
+def accumulates(loop: cst.CSTNode, root: str, scope: Scope, module: Module) -> bool:
+    """Whether marks added to ``root`` in ``loop`` pile up pass after pass: it is the block the
+    loop iterates, or a list made before the loop that the loop never clears of its marks (a
+    moved breakpoint, or a list made afresh each pass, holds one)."""
+    if isinstance(loop, (cst.For, cst.CompFor)) and root in _target_names(loop.target):
+        return True
+    where = module.positions.get(loop)
+    if where is None:
+        return True
+    inside = lambda p: (where.start.line, where.start.column) <= p <= (where.end.line, where.end.column)  # noqa: E731
+    if any(inside(b.pos) and b.kind in ("assign", "annassign", "walrus") for b in scope.bindings.get(root, ())):
+        return False
+    return not _clears_markers(loop)
+
+
+def _target_names(target: cst.BaseExpression) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return {n for e in target.elements for n in _target_names(e.value)}
+    return set()
+
+
+def _clears_markers(loop: cst.CSTNode) -> bool:
+    """The loop takes ``cache_control`` off (``.pop("cache_control")``, ``del x["cache_control"]``)."""
+
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args and is_marker_key(node.args[0].value):
+                self.found = True
+
+        def visit_Del(self, node: cst.Del) -> None:
+            target = node.target
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and is_marker_key(target.slice[0].slice.value):
+                self.found = True
+
+    finder = Finder()
+    loop.visit(finder)
+    return finder.found
+
+
+def is_marker_key(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.SimpleString) and node.evaluated_value == "cache_control"
