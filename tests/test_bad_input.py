@@ -108,3 +108,58 @@ def test_arbitrary_json_like_text_never_crashes(tmp_path, value, mangle, suffix)
     path.write_text(text, encoding="utf-8")
     result = Engine(Settings(root=tmp_path, as_of=AS_OF)).check_paths([path])
     assert not result.failures, result.failures[0].detail
+
+
+def batch_line(i: int) -> str:
+    return json.dumps({"custom_id": f"r{i}", "params": GOOD_FINDING})
+
+
+def test_a_bom_before_a_jsonl_file_is_no_part_of_its_first_line(tmp_path):
+    lines = "\n".join(batch_line(i) for i in range(3)) + "\n"
+    plain = with_neighbour(tmp_path, "batch.jsonl", lines.encode())
+    found = with_neighbour(tmp_path, "batch.jsonl", b"\xef\xbb\xbf" + lines.encode())
+    assert [(d.code, d.span.line, d.span.column) for d in found] == [(d.code, d.span.line, d.span.column) for d in plain]
+    assert codes(found) == ["PC301"] and found[0].span.line == 1 and found[0].span.column > 1
+    # A line 1 that does not parse is reported at the column it has without the BOM.
+    broken = '{"custom_id": "r0", "params": {"model" "x"}}\n'
+    (error,) = with_neighbour(tmp_path, "batch.jsonl", b"\xef\xbb\xbf" + broken.encode() + lines.encode())[:1]
+    assert (error.code, error.span.line, error.span.column) == ("PL001", 1, broken.index('"x"') + 1)
+
+
+def test_diff_reads_line_1_of_a_jsonl_file_with_a_bom(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from promptlint.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "batch.jsonl").write_bytes(b"\xef\xbb\xbf" + f"{batch_line(0)}\n{batch_line(1)}\n".encode())
+    result = CliRunner().invoke(cli, ["diff", "batch.jsonl:1", "batch.jsonl:2", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["a"]["line"] == 1
+
+
+def test_records_pretty_printed_over_lines_are_one_error_each(tmp_path):
+    pretty = json.dumps({"custom_id": "p", "params": GOOD_FINDING}, indent=2).split("\n")
+    lines = pretty + [batch_line(1)] + pretty + [batch_line(2)]
+    found = with_neighbour(tmp_path, "batch.jsonl", "\n".join(lines).encode())
+    n = len(pretty)
+    assert [(d.code, d.span.line) for d in found] == [("PL001", 1), ("PC301", n + 1), ("PL001", n + 2)]
+    assert found[0].message.startswith(f"a JSONL record must be on one line, and this one spans lines 1–{n} ")
+    assert f"spans lines {n + 2}–{2 * n + 1} " in found[2].message
+    assert found[1].data["repeated_on_lines"] == [2 * n + 2]  # the other compact record is read too
+
+
+def test_a_cut_off_line_takes_none_of_the_records_after_it(tmp_path):
+    # Wherever a log's writer stopped mid-line, the records after the cut are read as usual.
+    whole = batch_line(0)
+    for cut in range(1, len(whole)):
+        lines = [batch_line(1), whole[:cut], batch_line(2), batch_line(3), ""]
+        found = with_neighbour(tmp_path, "batch.jsonl", "\n".join(lines).encode())
+        assert [(d.code, d.span.line) for d in found] == [("PC301", 1), ("PL001", 2)], whole[:cut]
+        assert "(lines 3, 4)" in found[0].note and "spans lines" not in found[1].message
+
+
+def test_a_jsonl_line_with_more_than_one_value_says_so_for_jsonl(tmp_path):
+    found = with_neighbour(tmp_path, "batch.jsonl", f"{batch_line(0)},\n{batch_line(1)} {batch_line(2)}\n".encode())
+    assert codes(found) == ["PL001", "PL001"]
+    assert all("a JSONL line holds one record" in d.message and ".json file" not in d.message for d in found)

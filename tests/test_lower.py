@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from promptlint.frontends import jsonreq
 from promptlint.registry import bundled
 from promptlint.request import ContentKind, Section
@@ -111,3 +113,21 @@ def test_batch_and_log_records():
     assert members.timestamps == [None, 1795255200.0, 1795255200.0]  # ISO and epoch agree
     assert members.usage[1] == {"cache_read_input_tokens": 0}
     assert members.kind == "bodies"  # a mix of kinds
+
+
+def test_log_timestamps_in_the_units_logs_write_them():
+    def stamps(*values):
+        lines = [json.dumps({"timestamp": v, "request": {"model": "claude-haiku-4-5", "max_tokens": 1, "messages": []}}) for v in values]
+        return jsonreq.parse_jsonl("log.jsonl", (l.encode() for l in lines), bundled()).sets[0].timestamps
+
+    # Seconds; milliseconds (JavaScript's Date.now()), microseconds, nanoseconds; numbers in strings.
+    assert stamps(1796000000, 1796000000123, 1796000000123456, 1796000000123456789) == pytest.approx([1796000000, 1796000000.123, 1796000000.123456, 1796000000.123456789])
+    assert stamps("1796000000", " 1796000000.5 ", "1796000000000", "2026-11-21T10:00:00Z") == [1796000000, 1796000000.5, 1796000000, 1795255200]
+    # No time in any unit: none at all, as an unreadable one is.
+    assert stamps(float("nan"), float("inf"), -float("inf"), 1e300, -1e300, 10**400, "1e999", "soon", True, None) == [None] * 10
+
+
+def test_a_text_of_the_wrong_type_is_no_empty_text():
+    request = lower({"model": "claude-sonnet-4-6", "max_tokens": 1, "system": [{"type": "text", "text": 12345}, {"type": "text", "text": ""}], "messages": []})
+    wrong, empty = request.blocks
+    assert wrong.content is ContentKind.JSON and wrong.text.known_text() and not empty.text.known_text()

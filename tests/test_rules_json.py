@@ -372,3 +372,30 @@ def test_a_timestamp_rendered_into_every_request_is_one_finding(lint):
     found = lint(records, name="log.jsonl")
     assert codes(found) == ["PC101"]
     assert "the same kind of value in 11 more requests" in found[0].note
+
+
+def test_an_epoch_at_the_end_of_a_sentence_is_volatile(lint):
+    for text in ("Timestamp: 1796000000.", "Session started 1796000000.\nBe brief.", "Generated at 1796000000123."):
+        found = lint(anthropic([text_block(LONG_PROSE + " " + text)]))
+        assert codes(found) == ["PC101"], text
+        assert "1796000000" in found[0].message
+
+
+def test_an_epoch_inside_a_decimal_version_or_name_is_not(lint):
+    for text in ("Ratio 1796000000.5 applies.", "Build 1796000000.2.3 is current.", "See 1796000000.log for details.", "Pi is 3.1796000000 here."):
+        assert lint(anthropic([text_block(LONG_PROSE + " " + text)])) == [], text
+
+
+def test_a_text_of_the_wrong_type_is_pl002_not_an_empty_text(lint):
+    for text in (12345, {"value": "hi"}, None):
+        found = lint(anthropic([{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}]))
+        assert "PL002" in codes(found) and "PC205" not in codes(found), text
+
+
+def test_a_model_of_the_wrong_type_is_not_a_missing_model(lint):
+    for model, kind in ((4, "a number"), (None, "null"), (["claude-sonnet-4-6"], "an array")):
+        found = lint(anthropic(model=model))
+        assert [d.message for d in found if d.code == "PL002"] == [f"Anthropic Messages request: model: expected a string, got {kind}"], model
+    missing = anthropic()
+    del missing["model"]
+    assert [d.message for d in lint(missing) if d.code == "PL002"] == ["Anthropic Messages request: request: 'model' is required"]

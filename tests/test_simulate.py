@@ -393,3 +393,54 @@ def test_json_written_group_by_group_is_the_document(tmp_path):
     doc = document([sim], max_groups=1)["sets"][0]
     assert len(doc["groups"]) == 1 and doc["groups_omitted"] == len(sim.groups) - 1
     assert doc["groups"][0]["id"] == max(sim.groups, key=lambda g: g.cost_with).id
+
+
+# -- timestamps as logs write them ------------------------------------------------------------
+
+
+def test_a_log_in_epoch_milliseconds_simulates_as_the_same_log_in_seconds(tmp_path):
+    # JavaScript's Date.now() writes milliseconds; as seconds they would lie 50,000 years away.
+    def body(n):
+        return {"system": [{"type": "text", "text": zq(2000), "cache_control": cc()}], "messages": [{"role": "user", "content": f"q{n} zq"}]}
+
+    seconds = [1_796_000_000 + s for s in (0, 120, 400, 1000)]
+    documents = []
+    for stamps in (seconds, [s * 1000 for s in seconds], [str(s) for s in seconds], [s * 10**9 for s in seconds]):
+        sim = run(tmp_path, [logged(t, body(n)) for n, t in enumerate(stamps)])
+        assert [r.time for r in sim.requests] == seconds and sim.assumption is None
+        documents.append(document([sim]))
+    assert all(d == documents[0] for d in documents)
+    result = CliRunner().invoke(cli, ["simulate", str(tmp_path / "set.jsonl")], catch_exceptions=False)
+    assert result.exit_code == 0 and "00:53:20" in result.output  # 1,796,000,000 s is 00:53:20 UTC
+
+
+@pytest.mark.parametrize("stamp", ["NaN", "Infinity", "-Infinity", "1e300", "-1e300", "1" + "0" * 400])
+def test_a_timestamp_that_is_no_time_is_a_missing_one(tmp_path, stamp):
+    line = json.dumps(logged(0, marked_system(2000, 0))).replace('"timestamp": 0', f'"timestamp": {stamp}')
+    path = tmp_path / "log.jsonl"
+    path.write_text(line + "\n" + json.dumps(logged(1_796_000_000, marked_system(2000, 1))) + "\n", encoding="utf-8")
+    for fmt in ("text", "json", "html"):
+        result = CliRunner().invoke(cli, ["simulate", "--format", fmt, str(path)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    doc = json.loads(CliRunner().invoke(cli, ["simulate", "--format", "json", str(path)]).output)
+    (s,) = doc["sets"]
+    assert s["assumption"].startswith("1 of 2 records have no timestamp")
+    assert [r["time"] for r in s["per_request"]] == [0, 1_796_000_000]
+    assert CliRunner().invoke(cli, ["check", "--no-cache", str(path)]).exit_code in (0, 1)
+
+
+def test_a_bom_before_a_log_is_no_part_of_its_first_record(tmp_path):
+    from promptlint.sets.members import read_jsonl as stream
+
+    path = tmp_path / "log.jsonl"
+    records = [logged(1_796_000_000 + 60 * n, marked_system(2000, n)) for n in range(2)]
+    path.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(r) + "\n" for r in records).encode())
+    ctx = Context(registry=REG, counter=ZqCounter(), as_of=dt.date(2026, 11, 22), safety_margin=0.1)
+
+    def consume(members, fetch, assumption):
+        read = list(members)
+        return read, fetch(0)  # the first record read again, by its line number
+
+    read, again = stream(path, "log.jsonl", ctx, consume)
+    assert [m.request.span.line for m in read] == [1, 2] and again is not None
+    assert again.request.blocks[0].text.known_text() == zq(2000)

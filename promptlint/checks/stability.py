@@ -28,7 +28,10 @@ _BEFORE, _AFTER = 48, 24  # how far from a date its "now" word may stand
 _TIME_WITH_SECONDS = re.compile(r"(?<![\d:])(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?![\d:])")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b", re.I)
 # Seconds or milliseconds since the epoch, 2011-2036: wider ranges catch phone numbers and ids.
-_EPOCH = re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?![\w.])")
+# The digits must stand alone: not part of a word, a decimal or a dotted version or name
+# (1796000000.5, 3.1796000000, 1796000000.2.3, 1796000000.log); a full stop that ends the
+# sentence ("Session started 1796000000.") is no part of the number.
+_EPOCH = re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?!\w|\.\w)")
 
 # A text longer than this is searched at its start and end only: a prompt that long is
 # past any model's context window, and a full search would cost seconds.

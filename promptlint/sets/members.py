@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Mapping, Protocol, TypeVar
 
 from ..checks.analysis import Analysis, Context
 from ..frontends import ParseError
-from ..frontends.jsonreq import Record, looks_like_requests, records
+from ..frontends.jsonreq import Record, line_bytes, looks_like_requests, records
 from ..request import Request, RequestSet
 from .simulate import Clock, start_times
 
@@ -134,13 +134,14 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T 
 
 
 def read_lines(path: Path, numbers: set[int], longest: int) -> dict[int, str]:
-    """The text of each line in ``numbers`` that is at most ``longest`` bytes, read in one pass."""
+    """The text of each line in ``numbers`` that is at most ``longest`` bytes, read in one pass,
+    as the front-end reads it (so the columns found in it are the front-end's)."""
     found: dict[int, str] = {}
     last = max(numbers, default=0)
     with path.open("rb", buffering=_READ_AHEAD) as handle:
         for number, raw in enumerate(handle, start=1):
             if number in numbers and len(raw) <= longest:
-                found[number] = raw.decode("utf-8", "replace").rstrip("\r\n")
+                found[number] = line_bytes(number, raw).decode("utf-8", "replace").rstrip("\r\n")
             if number >= last:
                 break
     return found

@@ -141,7 +141,10 @@ def _usd(value: float | None) -> str:
 def _when(r: RequestOutcome, s: Simulation) -> str:
     if s.assumption and r.time < 10**8:  # assumed seconds from the start, not a date
         return f"+{r.time:g}s"
-    return dt.datetime.fromtimestamp(r.time, dt.timezone.utc).strftime("%H:%M:%S")
+    try:
+        return dt.datetime.fromtimestamp(r.time, dt.timezone.utc).strftime("%H:%M:%S")
+    except (OverflowError, OSError, ValueError):  # a time this platform's clock cannot show
+        return f"{r.time:g}"
 
 
 def write_text(simulations: Sequence[Simulation], out: IO[str]) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import json
 import re
+from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 from dataclasses import dataclass
@@ -99,7 +100,8 @@ def lower(record: Any, place: Place, registry: Registry) -> tuple[Request | None
     request.in_batch = kind == "batch"
     for path, message in shapes.problems(provider, body):
         request.shape_problems.append(ShapeProblem(message, where.span(*path)))
-    if provider == "anthropic" and request.model is None and "anthropic_version" not in body:
+    # Only a model that is not there at all: one of the wrong type is the shape's finding (above).
+    if provider == "anthropic" and "model" not in body and "anthropic_version" not in body:
         request.shape_problems.append(ShapeProblem("request: 'model' is required", where.span()))
     return request, kind
 
@@ -137,21 +139,11 @@ def records(path: str, lines: Iterable[bytes], registry: Registry, first: int = 
 
     ``first`` is the number of the first line (a line read again on its own keeps its number).
     """
-    for number, raw in enumerate(lines, start=first):
-        if not raw.strip():
+    for item in values(path, lines, first):
+        if isinstance(item, ParseError):
+            yield item
             continue
-        try:
-            line = raw.decode("utf-8").rstrip("\r\n")
-            record = json.loads(line)
-        except UnicodeDecodeError as exc:
-            yield ParseError(f"line is not valid UTF-8 (byte {exc.start + 1})", Span(path, number, exc.start + 1))
-            continue
-        except json.JSONDecodeError as exc:
-            yield ParseError(describe(exc), Span(path, number, exc.colno))
-            continue
-        except RecursionError:
-            yield ParseError("invalid JSON: nested too deeply to read", Span(path, number, 1))
-            continue
+        number, record = item
         request, kind = lower(record, Place(path, None, number), registry)
         if request is None:
             continue
@@ -165,6 +157,191 @@ def records(path: str, lines: Iterable[bytes], registry: Registry, first: int = 
             usage if isinstance(usage, dict) else None,
             session_id(record),
         )
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def line_bytes(number: int, raw: bytes) -> bytes:
+    """A JSONL line's bytes as JSON text: line 1 without the UTF-8 BOM that some editors
+    write at the start of a file (it is no character of the text: columns count without it)."""
+    return raw[len(_BOM) :] if number == 1 and raw.startswith(_BOM) else raw
+
+
+def values(path: str, lines: Iterable[bytes], first: int = 1) -> Iterator[tuple[int, Any] | ParseError]:
+    """(line number, JSON value) of each line that holds one, or the line's error.
+
+    A JSONL record must be on one line; a value pretty-printed over several lines is one
+    error at its first line, not one for each line it spans (see ``_Spread``).
+    """
+    source = enumerate(lines, start=first)
+    # Lines taken for the rest of a spread value that was none after all, read again
+    # on their own; True: the line may start a spread value itself.
+    again: deque[tuple[int, bytes, bool]] = deque()
+
+    def pull() -> tuple[int, bytes, bool] | None:
+        if again:
+            return again.popleft()
+        item = next(source, None)
+        return None if item is None else (*item, True)
+
+    while True:
+        item = pull()
+        if item is None:
+            return
+        number, raw, may_spread = item
+        raw = line_bytes(number, raw)
+        if not raw.strip():
+            continue
+        value = _line_value(path, number, raw)
+        if not isinstance(value, _Unfinished):
+            yield value if isinstance(value, ParseError) else (number, value)
+            continue
+        spread = _Spread(value.text) if may_spread else None
+        while spread is not None and spread.open:
+            more = pull()
+            if more is None:
+                break
+            spread.add(more[0], more[1])
+        if spread is not None and spread.value is not _NOTHING:
+            yield ParseError(
+                f"a JSONL record must be on one line, and this one spans lines {number}–{spread.lines[-1][0]} "
+                "(write each record as compact JSON on a line of its own)",
+                Span(path, number, 1),
+            )
+            continue
+        yield ParseError(describe(value.error, jsonl=True), Span(path, number, value.error.colno))
+        if spread is not None:  # this line is cut off, say: the lines after it are records of their own
+            again.extendleft(reversed(spread.taken()))
+
+
+@dataclass(slots=True)
+class _Unfinished:
+    """A line whose text is the start of a JSON value that it does not finish."""
+
+    text: str
+    error: json.JSONDecodeError
+
+
+def _line_value(path: str, number: int, raw: bytes) -> Any:
+    """The line's JSON value, its ParseError, or _Unfinished (``raw`` as ``line_bytes`` gives it)."""
+    try:
+        line = raw.decode("utf-8").rstrip("\r\n")
+        return json.loads(line)
+    except UnicodeDecodeError as exc:
+        return ParseError(f"line is not valid UTF-8 (byte {exc.start + 1})", Span(path, number, exc.start + 1))
+    except json.JSONDecodeError as exc:
+        if not exc.doc[exc.pos :].strip():
+            return _Unfinished(line, exc)
+        return ParseError(describe(exc, jsonl=True), Span(path, number, exc.colno))
+    except RecursionError:
+        return ParseError("invalid JSON: nested too deeply to read", Span(path, number, 1))
+
+
+_NOTHING = object()
+# A value spread over more than this is not followed further, so that a file that never
+# closes a bracket is not held in memory whole: its lines are then read one by one.
+_SPREAD_BYTES = 16 << 20
+
+
+class _Spread:
+    """The lines after an unfinished one, while they can finish its value.
+
+    A pretty-printed request spreads over lines; a line cut off (a log whose writer
+    stopped mid-line) is followed by records of their own. ``_Grammar`` tells them apart
+    as the lines come: a record cannot continue a cut-off line for long (after one value
+    a comma or a closing bracket must come, and a record starts with '{'), so a cut-off
+    line takes a line or two, never the rest of the file.
+    """
+
+    def __init__(self, first: str) -> None:
+        self.grammar = _Grammar()
+        self.texts = [first]
+        self.lines: list[tuple[int, bytes]] = []  # the lines after the first, as read
+        self.size = len(first)
+        self.open = self.grammar.feed(first) and not self.grammar.done
+        self.failed = False  # the last line taken cannot continue the value
+        self.value: Any = _NOTHING
+
+    def add(self, number: int, raw: bytes) -> None:
+        self.lines.append((number, raw))
+        self.size += len(raw)
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or self.size > _SPREAD_BYTES or not self.grammar.feed(text):
+            self.open, self.failed = False, True
+            return
+        self.texts.append(text)
+        if self.grammar.done:
+            self.open = False
+            try:
+                self.value = json.loads("\n".join(self.texts))
+            except (json.JSONDecodeError, RecursionError):
+                self.failed = True
+
+    def taken(self) -> list[tuple[int, bytes, bool]]:
+        """The lines taken, to read again: those the value seemed to go on through may
+        not start a value of their own (each line is followed once, so reading stays
+        linear); the one that ended it may."""
+        again = [(number, raw, False) for number, raw in self.lines]
+        if self.failed and again:
+            again[-1] = (*self.lines[-1], True)
+        return again
+
+
+# JSON's tokens as far as a value's shape needs them: strings (never across lines),
+# punctuation, and scalars (checked by the decoder once the value is complete).
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s"{}\[\]:,]+|"')
+
+
+class _Grammar:
+    """Whether text fed line by line can still be the start of one JSON value."""
+
+    def __init__(self) -> None:
+        self.open: list[str] = []  # the brackets not yet closed
+        self.want = "value"  # value, value-or-], key, key-or-}, colon, comma-or-close, end
+
+    @property
+    def done(self) -> bool:
+        return self.want == "end"
+
+    def feed(self, text: str) -> bool:
+        return all(self._step(token) for token in _TOKEN.findall(text))
+
+    def _step(self, token: str) -> bool:
+        want = self.want
+        if want in ("value", "value-or-]"):
+            if token in ("{", "["):
+                self.open.append(token)
+                self.want = "key-or-}" if token == "{" else "value-or-]"
+                return True
+            if token == "]" and want == "value-or-]":
+                return self._close()
+            return token not in ("}", "]", ":", ",", '"') and self._after_value()
+        if want in ("key", "key-or-}"):
+            if token == "}" and want == "key-or-}":
+                return self._close()
+            self.want = "colon"
+            return token.startswith('"') and len(token) > 1
+        if want == "colon":
+            self.want = "value"
+            return token == ":"
+        if want == "comma-or-close":
+            if token == ",":
+                self.want = "key" if self.open[-1] == "{" else "value"
+                return True
+            return token == {"{": "}", "[": "]"}[self.open[-1]] and self._close()
+        return False  # after the end of the value
+
+    def _close(self) -> bool:
+        self.open.pop()
+        return self._after_value()
+
+    def _after_value(self) -> bool:
+        self.want = "comma-or-close" if self.open else "end"
+        return True
 
 
 def parse_jsonl(path: str, lines: Iterable[bytes], registry: Registry) -> Parsed:
@@ -213,8 +390,8 @@ def set_kind(kinds: set[str]) -> str:
     return next(iter(kinds)) if len(kinds) == 1 else "bodies"
 
 
-def describe(error: json.JSONDecodeError) -> str:
-    """The decoder's complaint in words that name the usual cause."""
+def describe(error: json.JSONDecodeError, jsonl: bool = False) -> str:
+    """The decoder's complaint in words that name the usual cause (``jsonl``: on a line of a .jsonl file)."""
     text, pos = error.doc, error.pos
     before = text[:pos].rstrip()
     here = text[pos : pos + 1]
@@ -230,20 +407,47 @@ def describe(error: json.JSONDecodeError) -> str:
         return "invalid JSON: a string is never closed (is the line or file cut off?)"
     if error.msg.startswith("Invalid control character"):
         return "invalid JSON: a raw control character inside a string (write a newline as \\n)"
+    if error.msg.startswith("Extra data") and jsonl:
+        return "invalid JSON: more than one value on the line (a JSONL line holds one record, with nothing after it)"
     if error.msg.startswith("Extra data"):
         return "invalid JSON: more than one value (a .json file holds one request; use .jsonl for one per line)"
     return f"invalid JSON: {error.msg.lower().removesuffix(' at')}"
 
 
 def _timestamp(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+    """A log record's time in seconds since the epoch, or None when it gives none that can be.
+
+    ISO 8601, or an epoch number (also written as a string): seconds, unless so large that
+    as seconds it would lie after the year 5138, when it is milliseconds (what JavaScript's
+    ``Date.now()`` writes), else microseconds, else nanoseconds. NaN, infinities and numbers
+    that are no time in any of these units are no timestamp: the record is timed as one
+    without (simulate says so), rather than put thousands of years away.
+    """
     if isinstance(value, str):
         try:
             return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
+        except (ValueError, OverflowError, OSError):  # not ISO (maybe a number), or a date no clock can give
+            pass
+        if not _NUMBER.fullmatch(value):
             return None
+        value = float(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
+    for per_second in _EPOCH_UNITS:
+        seconds = number / per_second
+        if abs(seconds) < _LATEST_SECONDS:
+            return seconds if seconds >= _EARLIEST_SECONDS else None
     return None
+
+
+_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
+_EPOCH_UNITS = (1, 1e3, 1e6, 1e9)  # seconds, milliseconds, microseconds, nanoseconds
+_LATEST_SECONDS = 1e11  # the year 5138: an epoch number this large is in a smaller unit
+_EARLIEST_SECONDS = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc).timestamp()  # the earliest time a report can show
 
 
 # A JSONL file is read as requests only if request keys show up this early in it.

@@ -201,8 +201,10 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
     kind = block.get("type")
     kind = kind if isinstance(kind, str) else "unknown"
     content = ContentKind.TEXT
-    if kind == "text":
-        text = block.get("text") if _is_text(block.get("text")) else ""
+    # A text of the wrong type (or none) is the block's JSON, as in the other providers'
+    # parts: the API rejects its shape (PL002); it is not an empty text (PC205).
+    if kind == "text" and _is_text(block.get("text")):
+        text = block["text"]
     elif kind == "thinking":
         text = block.get("thinking") if _is_text(block.get("thinking")) else ""
     elif kind in ("image", "redacted_thinking"):
