@@ -292,6 +292,12 @@ def test_a_schema_that_constrains_unlisted_keys_elides_nothing():
 def test_non_request_json_is_ignored(lint):
     assert lint({"name": "my-app", "version": "1.0.0", "dependencies": {}}, name="package.json") == []
     assert lint({"input": "not a request", "expected": 3}, name="fixture.json") == []
+    # Request-like keys alone are not enough: an i18n table, a build config.
+    assert lint({"messages": {"hello": "Hello", "bye": "Goodbye"}, "locale": "en"}, name="en.json") == []
+    assert lint({"input": "src/", "model": "tree", "output": "dist/"}, name="build.json") == []
+    # A request whose messages are of the wrong type is still a request, with a shape problem.
+    assert [d.code for d in lint({"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": "hi"})] == ["PL002"]
+    assert lint({"model": "gpt-5.6", "input": "hi"}) == []
 
 
 # -- Reported by the rule-page work ---------------------------------------------------

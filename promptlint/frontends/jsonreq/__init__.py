@@ -34,15 +34,25 @@ def provider_of(body: dict, registry: Registry) -> str | None:
     hint = body.get("provider")
     if "modelId" in body or (hint == "bedrock" and "messages" in body and "anthropic_version" not in body):
         return "bedrock-converse"
-    if "messages" in body:
+    if "messages" in body and (isinstance(body["messages"], list) or any(k in body for k in _REQUEST_KEYS)):
         return "openai-chat" if _is_openai(body, registry) else "anthropic"
-    if "input" in body and "model" in body:
+    if "input" in body and "model" in body and (_names_a_model(body["model"], registry) or any(k in body for k in _RESPONSES_KEYS)):
         return "openai-responses"
     if "anthropic_version" in body or ("system" in body and ("model" in body or "max_tokens" in body)):
         return "anthropic"
     if isinstance(hint, str) and "model" in body:
         return "openai-responses" if hint in ("openai", "azure") else "anthropic"
     return None
+
+
+# Keys that make a body a request even where its messages are not a list (the shape is then PL002's finding);
+# without one, {"messages": {"hello": "Hello"}} is an i18n file, not a request.
+_REQUEST_KEYS = ("model", "max_tokens", "system", "anthropic_version", "tools", "provider")
+_RESPONSES_KEYS = ("instructions", "tools", "prompt_cache_key", "max_output_tokens", "reasoning", "previous_response_id", "provider")
+
+
+def _names_a_model(model: Any, registry: Registry) -> bool:
+    return isinstance(model, str) and (registry.resolve(model).model is not None or bool(_OPENAI_FAMILY.match(model)))
 
 
 _OPENAI_ONLY_KEYS = ("prompt_cache_key", "max_completion_tokens", "response_format", "n", "logprobs", "frequency_penalty", "presence_penalty", "prompt_cache_retention")
