@@ -125,6 +125,9 @@ class Breakpoint:
     value: object
     ttl: str | None
     span: Span
+    # Written on a message rather than on one of its blocks (a LiteLLM habit): the Messages
+    # API rejects it there. Carried by the message's last block, where it was meant to be.
+    on_message: bool = False
 
 
 class ContentKind(str, enum.Enum):

@@ -405,3 +405,12 @@ def test_a_model_of_the_wrong_type_is_not_a_missing_model(lint):
     missing = anthropic()
     del missing["model"]
     assert [d.message for d in lint(missing) if d.code == "PL002"] == ["Anthropic Messages request: request: 'model' is required"]
+
+
+def test_cache_control_on_a_message_is_refused_where_it_stands(lint):
+    # A LiteLLM habit: the Messages API takes cache_control on content blocks, not on a message.
+    body = {"model": "claude-sonnet-4-6", "max_tokens": 10, "system": "You are helpful.",
+            "messages": [{"role": "user", "content": "hi", "cache_control": {"type": "ephemeral"}}]}
+    found = lint(body)
+    assert [d.code for d in found] == ["PC205"]
+    assert "sits on a message" in found[0].message and found[0].span.json_path == ("messages", 0, "cache_control")

@@ -63,6 +63,8 @@ def _breakpoint_problem(a: Analysis, marked: Marked) -> str | None:
         return f"{bp.style} ttl {value['ttl']!r} is not one of {', '.join(map(repr, a.facts.ttls))}"
     if marked.automatic:
         return None
+    if bp.on_message:
+        return f"{bp.style} sits on a message, not on one of its content blocks (put it on the message's last block)"
     block = a.request.blocks[marked.index]
     if bp.style == "prompt_cache_breakpoint" and block.section.value == "tools":
         return "prompt_cache_breakpoint cannot sit on a tool definition"

@@ -228,6 +228,17 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
     return Block(section, kind, text, place.span(*anchor), content, breakpoint=breakpoint, raw=block, **where)
 
 
+def _message_marker(request: Request, message: dict, m: int, place: Place) -> None:
+    """``cache_control`` written on the message itself: a breakpoint of its last block that the
+    API refuses where it stands (PC205). Not looked at when that block has its own marker."""
+    marker = _marker(message, "cache_control", place, "messages", m)
+    last = request.blocks[-1] if request.blocks else None
+    if marker is None or last is None or last.message_index != m or last.section is not Section.MESSAGES:
+        return
+    if last.breakpoint is None:
+        last.breakpoint = Breakpoint(marker.style, marker.value, marker.ttl, marker.span, on_message=True)
+
+
 def _has_media(content: Any) -> bool:
     return isinstance(content, list) and any(
         isinstance(b, dict) and b.get("type") in ("image", "document") for b in content
@@ -280,6 +291,7 @@ def lower_anthropic(body: dict, place: Place, registry: Registry, hint: str | No
                     )
                     if block:
                         request.blocks.append(block)
+            _message_marker(request, message, m, place)
     _params(request, body, _ANTHROPIC_PARAMS, place)
     request.automatic_cache = _marker(body, "cache_control", place)
     return request
