@@ -414,3 +414,14 @@ def test_cache_control_on_a_message_is_refused_where_it_stands(lint):
     found = lint(body)
     assert [d.code for d in found] == ["PC205"]
     assert "sits on a message" in found[0].message and found[0].span.json_path == ("messages", 0, "cache_control")
+
+
+def test_automatic_caching_with_another_ttl_on_the_last_block(lint):
+    # facts.md §1.7: the same TTL on the last block is a no-op, a different one a 400.
+    def body(ttl: str) -> dict:
+        return {"model": "claude-sonnet-4-6", "max_tokens": 10, "cache_control": {"type": "ephemeral"}, "system": "You are helpful.",
+                "messages": [{"role": "user", "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral", "ttl": ttl}}]}]}
+
+    refused = [d for d in lint(body("1h")) if d.code == "PC205"]
+    assert len(refused) == 1 and "asks for a 5m TTL" in refused[0].message and refused[0].span.json_path == ("cache_control",)
+    assert [d for d in lint(body("5m")) if d.code == "PC205"] == []

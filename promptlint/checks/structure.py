@@ -62,6 +62,10 @@ def _breakpoint_problem(a: Analysis, marked: Marked) -> str | None:
     if "ttl" in value and a.facts.ttls and value["ttl"] not in a.facts.ttls:
         return f"{bp.style} ttl {value['ttl']!r} is not one of {', '.join(map(repr, a.facts.ttls))}"
     if marked.automatic:
+        own = a.request.blocks[marked.index].breakpoint
+        if own is not None and isinstance(own.value, dict) and None not in (a.ttl(own), a.ttl(bp)) and a.ttl(own) != a.ttl(bp):
+            # Same TTL there is a no-op; a different one is refused (facts.md §1.7).
+            return f"top-level {bp.style} asks for a {a.ttl(bp)} TTL, but the last block it lands on has its own marker asking for {a.ttl(own)}"
         return None
     if bp.on_message:
         return f"{bp.style} sits on a message, not on one of its content blocks (put it on the message's last block)"
