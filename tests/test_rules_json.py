@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import LONG_PROSE, anthropic, codes, text_block
 
 
@@ -425,3 +427,14 @@ def test_automatic_caching_with_another_ttl_on_the_last_block(lint):
     refused = [d for d in lint(body("1h")) if d.code == "PC205"]
     assert len(refused) == 1 and "asks for a 5m TTL" in refused[0].message and refused[0].span.json_path == ("cache_control",)
     assert [d for d in lint(body("5m")) if d.code == "PC205"] == []
+
+
+@pytest.mark.parametrize("model, refused", [("gpt-4o", True), ("gpt-5.5", True), ("o4-mini", True), ("gpt-5.6", False), ("gpt-6", False)])
+def test_prompt_cache_breakpoint_on_a_model_before_it_existed(lint, model, refused):
+    # facts.md §4 (O1): prompt_cache_breakpoint exists from GPT-5.6 on; older models reject the field.
+    body = {"model": model, "messages": [{"role": "developer", "content": [{"type": "text", "text": "You answer billing questions.",
+            "prompt_cache_breakpoint": {"mode": "explicit"}}]}, {"role": "user", "content": "hi"}]}
+    found = [d for d in lint(body) if d.code == "PC205"]
+    assert bool(found) == refused
+    if refused:
+        assert f"{model} rejects the field" in found[0].message

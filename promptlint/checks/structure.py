@@ -6,6 +6,7 @@ a request the API would reject gets these errors and no cost findings.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..diagnostic import Fix, Severity
@@ -72,12 +73,32 @@ def _breakpoint_problem(a: Analysis, marked: Marked) -> str | None:
     block = a.request.blocks[marked.index]
     if bp.style == "prompt_cache_breakpoint" and block.section.value == "tools":
         return "prompt_cache_breakpoint cannot sit on a tool definition"
+    since = a.facts.explicit_breakpoints_from
+    if bp.style == "prompt_cache_breakpoint" and since and a.model is not None and _older(a.model.id, since):
+        return f"prompt_cache_breakpoint exists from {since} on, and {a.model.id} rejects the field"
     if not can_carry(block):
         what = "an empty text block" if block.type == "text" else f"a {block.type} block"
         if block.type == "cachePoint":
             what = "nothing (no block before it)"
         return f"{bp.style} sits on {what}, which cannot carry a breakpoint"
     return None
+
+
+def _older(model: str, since: str) -> bool:
+    """Whether OpenAI model ``model`` comes before ``since``, by the version in its name
+    (gpt-4o, gpt-5.5 < gpt-5.6; the o-series came before GPT-5). Unknown names: not judged."""
+    mine, theirs = _version(model), _version(since)
+    return mine is not None and theirs is not None and mine < theirs
+
+
+_GPT_VERSION = re.compile(r"gpt-(\d+)(?:\.(\d+))?")
+
+
+def _version(model: str) -> tuple[int, int] | None:
+    found = _GPT_VERSION.match(model)
+    if found:
+        return int(found.group(1)), int(found.group(2) or 0)
+    return (0, 0) if re.match(r"o\d", model) else None
 
 
 def _json_type(value: object) -> str:

@@ -97,6 +97,8 @@ class ProviderFacts:
     minimum: int | None = None
     # The platform sets its own lifecycle dates: Anthropic's deprecations do not apply.
     own_lifecycle: bool = False
+    # The first model that takes explicit breakpoints (OpenAI's prompt_cache_breakpoint); older ones reject the field.
+    explicit_breakpoints_from: str | None = None
     source: str = ""
 
 
