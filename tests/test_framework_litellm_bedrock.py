@@ -384,6 +384,37 @@ def test_converse_volatile_value_before_the_cache_point(tmp_path, monkeypatch):
     assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}) == [("app.py", 12, "PC101")]
 
 
+def test_invoke_model_with_an_anthropic_body(tmp_path, monkeypatch):
+    # InvokeModel sends the Messages body as JSON: the dict given to json.dumps is the request.
+    text = """
+    import json
+    from datetime import datetime
+
+    import boto3
+
+    brt = boto3.client("bedrock-runtime")
+    POLICY = {LONG}
+
+    def answer(question):
+        body = json.dumps({
+            "anthropic_version": "bedrock-2023-05-31",
+            "max_tokens": 512,
+            "system": [{"type": "text", "text": POLICY + " Today: " + datetime.now().isoformat(), "cache_control": {"type": "ephemeral"}}],
+            "messages": [{"role": "user", "content": question}],
+        })
+        response = brt.invoke_model(modelId="us.anthropic.claude-sonnet-4-6", body=body)
+        return json.loads(response["body"].read())["usage"]["cache_read_input_tokens"]
+
+    def classify(ticket):
+        return brt.invoke_model_with_response_stream(modelId="us.anthropic.claude-haiku-4-5-20251001-v1:0", body=json.dumps({
+            "anthropic_version": "bedrock-2023-05-31", "max_tokens": 100,
+            "system": [{"type": "text", "text": "Classify the ticket.", "cache_control": {"type": "ephemeral"}}],
+            "messages": [{"role": "user", "content": ticket}]}))
+    """
+    # Haiku 4.5's Bedrock minimum is 4,096 tokens (the registry): the short prompt's marker is ignored.
+    assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}) == [("app.py", 13, "PC101"), ("app.py", 22, "PC301")]
+
+
 CONVERSE_STRUCTURE = {
     # Anthropic's cache type in a cachePoint, a request dict passed with **, a session client
     "cachepoint-type-ephemeral": (

@@ -53,7 +53,9 @@ def _litellm_call(call: ast.Call) -> bool:
 
 def _converse_call(call: ast.Call) -> bool:
     func = call.func
-    return isinstance(func, ast.Attribute) and func.attr in ("converse", "converse_stream") and any(k.arg in (None, "modelId") for k in call.keywords)
+    return isinstance(func, ast.Attribute) and func.attr in ("converse", "converse_stream", "invoke_model", "invoke_model_with_response_stream") and any(
+        k.arg in (None, "modelId") for k in call.keywords
+    )
 
 
 _AGENT_RUNS = frozenset({"run", "run_sync", "run_stream", "run_stream_sync", "run_stream_events", "iter"})
@@ -128,7 +130,7 @@ PREFILTERS: tuple[Prefilter, ...] = (
     Prefilter("sdk", _SdkMarker(), _sdk_call),
     # completion(, acompletion(, router.completion(, and "import completion as …" (one literal: fast).
     Prefilter("litellm", re.compile(rb"completion(?:\s*\(| as )"), _litellm_call),
-    Prefilter("boto3_bedrock", re.compile(rb"converse"), _converse_call),
+    Prefilter("boto3_bedrock", re.compile(rb"converse|invoke_model"), _converse_call),
     Prefilter("pydantic_ai", _AgentMarker(), _agent_run),  # type: ignore[arg-type]
     # A Gen AI file names genai (the import, types.CreateCachedContentConfig) or generate_content.
     Prefilter("google_genai", re.compile(rb"ge(?:nerate_content|nai\b)"), _genai_call),
