@@ -244,3 +244,5 @@ class RequestSet:
     usage: list[Mapping[str, object] | None] = field(default_factory=list)
     # Conversation or user id per request, where the record names one (see sets.conversations).
     sessions: list[str | None] = field(default_factory=list)
+    # Built in code from values it does not show: the requests stand for a run-time number.
+    open_ended: bool = False

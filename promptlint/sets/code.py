@@ -9,7 +9,8 @@ fast they come is not in the code: the simulation says what it assumed.
 
 Left out: a call whose messages are a history a later call extends (each call sends more
 than the one before; the code does not say how much), and requests the API would reject.
-A Batch API request built in code is already a set (``Parsed.sets``).
+A Batch API request built in code is already a set (``Parsed.sets``); one built in a loop
+over values the code does not show stands for ``iterations`` requests (``batches``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,21 @@ def repeated_calls(parsed: Parsed, path: str, iterations: int = DEFAULT_ITERATIO
         kind = "fan-out" if request.call.fanouts else "loop"
         found.append(RequestSet(kind, f"{path}:{request.span.line}", [request] * iterations))
     return found
+
+
+def batches(parsed: Parsed, iterations: int = DEFAULT_ITERATIONS) -> list[tuple[RequestSet, str | None]]:
+    """The Batch API sets the code builds, each with what was assumed of it: one built in a loop
+    over values the code does not show has its requests repeated to ``iterations`` in all."""
+    out: list[tuple[RequestSet, str | None]] = []
+    for members in parsed.sets:
+        if not members.open_ended or not members.requests:
+            out.append((members, None))
+            continue
+        copies = max(1, -(-iterations // len(members.requests)))  # rounded up
+        requests = members.requests * copies
+        said = f"the batch's requests are built in a loop over values the code does not show: {len(requests):,} assumed (--iterations)"
+        out.append((RequestSet(members.kind, members.path, requests), said))
+    return out
 
 
 def _repeats(request: Request) -> bool:

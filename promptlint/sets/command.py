@@ -11,7 +11,7 @@ import click
 from ..request import RequestSet
 from . import html as html_page
 from . import report
-from .code import DEFAULT_ITERATIONS, repeated_calls, simulate_calls
+from .code import DEFAULT_ITERATIONS, batches, repeated_calls, simulate_calls
 from .simulate import simulate
 from .stream import KEPT_REQUESTS, simulate_jsonl
 
@@ -71,7 +71,7 @@ def simulate_command(
         elif path.suffix == ".py":  # Batch API requests built in code, and the calls a loop or fan-out repeats
             parsed = engine.parse(path, shown)
             errors, error_count = parsed.errors, len(parsed.errors)
-            found = [simulate(members, engine.context) for members in parsed.sets]
+            found = [_assumed(simulate(members, engine.context), said) for members, said in batches(parsed, iterations)]
             found += [simulate_calls(members, engine.context, keep=KEPT_REQUESTS) for members in repeated_calls(parsed, shown, iterations)]
         else:
             parsed = engine.parse(path, shown)
@@ -103,3 +103,10 @@ def simulate_command(
 def _write_html(simulations, out) -> None:
     # The page lists the costliest groups; its document is built whole, so only those.
     out.write(html_page.render(report.document(simulations, max_groups=html_page.PAGE_GROUPS)))
+
+
+def _assumed(simulation, said: str | None):
+    """``simulation`` with what was assumed of its set's size, when something was."""
+    if said:
+        simulation.assumption = f"{said}; {simulation.assumption}" if simulation.assumption else said
+    return simulation

@@ -135,6 +135,7 @@ class Analyser:
             _note_caching(parsed, request)
             if item.batch:
                 request.in_batch = True
+                members.open_ended = members.open_ended or item.open_ended
                 members.requests.append(request)
                 members.timestamps.append(None)
                 members.usage.append(None)

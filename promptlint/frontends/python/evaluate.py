@@ -412,6 +412,7 @@ class Evaluator(TextBuilding):
         if truncated:  # nested loops over long lists: the rest is of unknown size, never judged short
             out.add(unknown("more items", f.module.span(node)), f.module.span(node))
         out.unordered = unordered
+        out.open_ended = unbounded
         marker = next((m for m in map(_marker_span, out) if m is not None), None) if unbounded else None
         if marker is not None:  # a breakpoint on every item of a list of any length (PC201's loop form)
             out.loop_marks.append(marker)
@@ -584,7 +585,9 @@ class Evaluator(TextBuilding):
                     marker = _marker_span(item)
                     if isinstance(item, Opaque) and isinstance(item.extra, Modelled):
                         marker = item.extra.marker()  # a framework's message carrying a breakpoint
-                    if marker is not None and m.loops and marker not in target.loop_marks and self._unbounded(m, frame) and accumulates(m.loops[-1], m.root, scope, module):
+                    unbounded = bool(m.loops) and self._unbounded(m, frame)
+                    target.open_ended = target.open_ended or unbounded
+                    if marker is not None and unbounded and marker not in target.loop_marks and accumulates(m.loops[-1], m.root, scope, module):
                         target.loop_marks.append(marker)
             elif m.op == "extend" and isinstance(target, SList) and m.args:
                 self._extend(target, self.value(m.args[0].value, g), module.span(m.args[0].value))
@@ -1213,6 +1216,7 @@ def _deep_copy(value: object) -> object:
     if isinstance(value, SList):
         out = SList([_deep_copy(v) for v in value], value.span, value.spans, value.unordered, value.shared)
         out.loop_marks = list(value.loop_marks)
+        out.open_ended = value.open_ended
         return out
     if isinstance(value, dict):
         return {k: _deep_copy(v) for k, v in value.items()}

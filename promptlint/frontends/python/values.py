@@ -46,7 +46,7 @@ class SList(list):
     module global): a conversation history the next request extends.
     """
 
-    __slots__ = ("span", "spans", "unordered", "shared", "loop_marks")
+    __slots__ = ("span", "spans", "unordered", "shared", "loop_marks", "open_ended")
 
     def __init__(self, items=(), span: Span | None = None, spans=None, unordered: Hole | None = None, shared: bool = False) -> None:
         super().__init__(items)
@@ -56,6 +56,9 @@ class SList(list):
         self.shared = shared
         # Breakpoints appended once per item of a loop with no bound (PC201's loop form).
         self.loop_marks: list[Span] = []
+        # Its items come one per value the code does not show (a comprehension or loop over
+        # them): the items held stand for a run-time number of them.
+        self.open_ended = False
 
     def add(self, value: object, span: Span | None) -> None:
         self.append(value)
@@ -64,6 +67,7 @@ class SList(list):
     def copy(self) -> "SList":  # type: ignore[override]
         out = SList(self, self.span, self.spans, self.unordered, self.shared)
         out.loop_marks = list(self.loop_marks)
+        out.open_ended = self.open_ended
         return out
 
 

@@ -176,7 +176,8 @@ class Found:
     ``bedrock-converse``); ``platform`` overrides the one the shape implies (a Bedrock
     or Vertex client); ``batch`` groups the bodies of one call into a request set.
     ``origins`` maps a body key to where its value is written, when that is not where
-    the argument is (a model id in a module constant).
+    the argument is (a model id in a module constant). ``open_ended``: a batch whose
+    bodies stand for a run-time number of them (built in a loop over values not shown).
     """
 
     kind: str
@@ -184,3 +185,4 @@ class Found:
     platform: str | None = None
     batch: bool = False
     origins: dict = field(default_factory=dict)
+    open_ended: bool = False

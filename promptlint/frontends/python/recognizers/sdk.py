@@ -121,8 +121,9 @@ def requests(call) -> "list | None":
         return [Found(_LOWERING[site.kind], body, platform, origins=origins)]
     entries = body.get("requests")
     found = []
+    open_ended = getattr(entries, "open_ended", False)
     for entry in entries if isinstance(entries, list) else ():
         params = entry.get("params") if isinstance(entry, dict) else None
         if isinstance(params, dict):
-            found.append(Found("anthropic", params, platform, batch=True))
+            found.append(Found("anthropic", params, platform, batch=True, open_ended=open_ended))
     return found
