@@ -681,3 +681,30 @@ def test_openai_compatible_clean(tmp_path, monkeypatch):
         return response.usage.prompt_cache_hit_tokens
     """
     assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}, models=DEEPSEEK_V4) == []
+
+
+def test_converse_parameters_chosen_per_call(tmp_path, monkeypatch):
+    # Converse's own names for the model and thinking: a conditional choice splits the cache (PC104).
+    text = """
+    import boto3
+
+    brt = boto3.client("bedrock-runtime")
+    POLICY = {LONG}
+
+    def ask(history, question, deep: bool):
+        response = brt.converse(
+            modelId="us.anthropic.claude-sonnet-4-6",
+            system=[{"text": POLICY}, {"cachePoint": {"type": "default"}}],
+            messages=history + [{"role": "user", "content": [{"text": question}, {"cachePoint": {"type": "default"}}]}],
+            additionalModelRequestFields={"thinking": {"type": "enabled", "budget_tokens": 2048}} if deep else {},
+        )
+        return response["usage"]["cacheReadInputTokens"]
+
+    def route(question, hard: bool):
+        return brt.converse(
+            modelId="us.anthropic.claude-sonnet-4-5-20250929-v1:0" if hard else "us.anthropic.claude-sonnet-4-6",
+            system=[{"text": POLICY}, {"cachePoint": {"type": "default"}}],
+            messages=[{"role": "user", "content": [{"text": question}]}],
+        )
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}) == [("app.py", 11, "PC104"), ("app.py", 17, "PC104")]

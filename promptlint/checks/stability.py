@@ -245,7 +245,11 @@ def unordered_iteration_in_prefix(a: Analysis) -> Iterator[Finding]:
 
 
 # What a change of each parameter invalidates (facts.md §1.8): "all", or only the messages level.
-_LEVEL = {"model": "all", "tools": "all", "tool_choice": "messages", "thinking": "messages", "disable_parallel_tool_use": "messages"}
+_LEVEL = {
+    "model": "all", "tools": "all", "tool_choice": "messages", "thinking": "messages", "disable_parallel_tool_use": "messages",
+    # Bedrock Converse: the model, the tools (with the tool choice), and thinking among the extra fields.
+    "modelId": "all", "toolConfig": "all", "additionalModelRequestFields": "messages",
+}  # fmt: skip
 
 
 @rule(

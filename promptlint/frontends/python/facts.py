@@ -18,8 +18,8 @@ from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted,
 from .values import holes_in
 
 # Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
-# prefix for model and tools, the messages for the rest.
-VARYING = ("model", "tools", "tool_choice", "thinking")
+# prefix for model and tools, the messages for the rest; with Converse's own names for them.
+VARYING = ("model", "tools", "tool_choice", "thinking", "modelId", "toolConfig", "additionalModelRequestFields")
 _FANOUT_GATHER = {"gather", "as_completed", "wait", "map_async"}
 _FANOUT_SPAWN = {"create_task", "start_soon", "ensure_future", "submit", "run_in_executor", "apply_async", "Thread"}
 _FANOUT_MAP = {"map", "imap", "imap_unordered", "starmap"}
