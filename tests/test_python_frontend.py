@@ -322,12 +322,26 @@ def test_fanout_without_and_with_a_warm_up(tmp_path, monkeypatch, warm):
     ids=["per-user", "per-conversation", "per-template", "version-and-user", "user-session-key", "user-id-attribute"],
 )
 def test_prompt_cache_key(tmp_path, monkeypatch, key, expected):
+    _prompt_cache_key(tmp_path, monkeypatch, f"prompt_cache_key={key}", expected)
+
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [("f'user-{user_id}'", [("app.py", 6, "PC404")]), ("'support-bot-v3'", [])],
+    ids=["per-user", "per-template"],
+)
+def test_prompt_cache_key_passed_in_extra_body(tmp_path, monkeypatch, key, expected):
+    # How code written for an older SDK passes it: the SDK sends extra_body's keys as parameters.
+    _prompt_cache_key(tmp_path, monkeypatch, f"extra_body={{'prompt_cache_key': {key}}}", expected)
+
+
+def _prompt_cache_key(tmp_path, monkeypatch, argument, expected):
     source = f"""
 from openai import OpenAI
 oai = OpenAI()
 def reply(user_id, conversation_id, text, prompt_version="v3", user=None):
     return oai.chat.completions.create(model="gpt-5", messages=[{{"role": "system", "content": POLICY}}, {{"role": "user", "content": text}}],
-        prompt_cache_key={key})
+        {argument})
 """
     files = {"app.py": f"POLICY = {LONG!r}\n" + source.lstrip("\n") + "\ndef log(r):\n    return r.usage.prompt_tokens_details.cached_tokens\n"}
     assert run(tmp_path, monkeypatch, files) == expected

@@ -99,10 +99,21 @@ RELEVANT = frozenset(
     {
         "model", "system", "messages", "tools", "tool_choice", "thinking", "cache_control", "output_config", "speed",
         "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "parallel_tool_calls", "response_format",
-        "reasoning_effort", "reasoning", "text", "input", "instructions", "requests", "max_tokens",
+        "reasoning_effort", "reasoning", "text", "input", "instructions", "requests", "max_tokens", "extra_body",
     }
 )
 _LOWERING = {"anthropic": "anthropic", "openai-chat": "openai-chat", "openai-responses": "openai-responses", "anthropic-batch": "anthropic"}
+
+
+def _with_extra_body(body):
+    """The SDKs send ``extra_body``'s keys as if they were parameters (how code written for an
+    older SDK passes ``prompt_cache_key``): merged into the body, the call's own keys first."""
+    extra = body.pop("extra_body", None)
+    if isinstance(extra, dict):
+        for key, value in extra.items():
+            if isinstance(key, str) and key in RELEVANT and key not in body:
+                body.put(key, value, getattr(extra, "spans", {}).get(key) or body.span)
+    return body
 
 
 def requests(call) -> "list | None":
@@ -115,7 +126,7 @@ def requests(call) -> "list | None":
         return None
     client = call.value(site.receiver)
     platform = client.platform if isinstance(client, Client) else None
-    body = call.keywords(RELEVANT)
+    body = _with_extra_body(call.keywords(RELEVANT))
     origins = call.origins(("model",))
     if site.kind != "anthropic-batch":
         return [Found(_LOWERING[site.kind], body, platform, origins=origins)]
