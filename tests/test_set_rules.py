@@ -248,3 +248,11 @@ def test_a_log_is_checked_as_it_is_read(tmp_path):
     # the window of recent requests kept for comparison, which has a fixed budget.
     assert large - small < 512 * 1024 + RECENT_BYTES, (small, large)
     assert RECENT_BYTES <= 1_000_000  # a window this test cannot tell from holding every request would be a leak
+
+
+def test_the_repeat_note_counts_its_lines():
+    from promptlint.sets.checking import repeat_note
+
+    assert repeat_note([46], same_kind=False) == "the same in 1 more request of this file (line 46)"
+    assert repeat_note([2, 4], same_kind=True) == "the same kind of value in 2 more requests of this file (lines 2, 4)"
+    assert repeat_note(list(range(1, 8)), same_kind=False).endswith("(lines 1, 2, 3, 4, 5, …)")

@@ -61,7 +61,7 @@ def repeat_note(lines: list[int], same_kind: bool) -> str:
     """What a finding's note says of the other requests that repeat it (``Repeats``)."""
     shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
     what = "the same kind of value" if same_kind else "the same"
-    return f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (lines {shown})"
+    return f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (line{'s' if len(lines) > 1 else ''} {shown})"
 
 
 def check_in_order(
