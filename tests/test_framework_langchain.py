@@ -745,3 +745,27 @@ def test_clean_cases_are_recognised_requests(tmp_path, monkeypatch, files):
     }
     found, _ = run(tmp_path, monkeypatch, blind)
     assert [code for _, _, code in found] == ["PC501"]
+
+
+def test_a_batch_runs_its_inputs_concurrently(tmp_path, monkeypatch):
+    # Runnable.batch starts its inputs together (PC403), unless one run completes first.
+    check(tmp_path, monkeypatch, {
+        "answers.py": """
+            from langchain_anthropic import ChatAnthropic
+            from langchain_core.messages import HumanMessage, SystemMessage
+
+            POLICY = ...
+            llm = ChatAnthropic(model="claude-sonnet-4-6")
+            SYSTEM = SystemMessage(content=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}])
+
+
+            def answer_all(questions: list[str]):
+                results = llm.batch([[SYSTEM, HumanMessage(content=q)] for q in questions])  # expect: PC403
+                return [r.usage_metadata["input_token_details"]["cache_read"] for r in results]
+
+
+            def answer_all_warm(questions: list[str]):
+                first = llm.invoke([SYSTEM, HumanMessage(content=questions[0])])
+                return [first, *llm.batch([[SYSTEM, HumanMessage(content=q)] for q in questions[1:]])]
+            """,
+    })

@@ -36,6 +36,8 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
         if hole is not None and where is not None:
             site.varying[name] = (where, hole.label)
     site.fanouts = cold_fanouts(record, module, modules or [module])
+    if callee_name(record.node) in _RUNNABLE_BATCH and not _runnable_warmed(record):
+        site.fanouts.append(module.span(record.node))  # a LangChain batch runs its inputs concurrently
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
     site.loop = module.span(record.loops[-1]) if record.loops else None
     site.marks_unseen = any(
@@ -201,6 +203,19 @@ def _warmed(fan: CallRecord, targets: set[str], module: Module) -> bool:
             if other.awaited or not fan.scope.is_async or _has_zero_max_tokens(other.node):
                 return True
     return False
+
+
+# A LangChain runnable's batch: its inputs run concurrently (max_concurrency bounds, not orders, them).
+_RUNNABLE_BATCH = frozenset({"batch", "abatch", "batch_as_completed", "abatch_as_completed"})
+_RUNNABLE_ONE = frozenset({"invoke", "ainvoke", "stream", "astream"})
+
+
+def _runnable_warmed(record: CallRecord) -> bool:
+    """A single run of a runnable completes before the batch starts (awaited, in async code)."""
+    return any(
+        other.pos < record.pos and not other.loops and callee_name(other.node) in _RUNNABLE_ONE and (other.awaited or not record.scope.is_async)
+        for other in record.scope.calls
+    )
 
 
 def _sends(call: cst.Call) -> bool:
