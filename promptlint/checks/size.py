@@ -27,6 +27,14 @@ def _data(a: Analysis, check: SizeCheck) -> dict:
     }
 
 
+# What a marker under the minimum does. Gemini's explicit cache is a resource of its own,
+# not a marker in a request: what it does when too small is not in facts.md, so it is not said.
+_EFFECT = {
+    "anthropic": "the breakpoint is silently ignored and nothing is cached",
+    "gemini": "the content is too small to cache, and nothing is cached",
+}
+
+
 @rule(
     "PC301",
     "prefix-below-minimum",
@@ -39,7 +47,7 @@ def prefix_below_minimum(a: Analysis) -> Iterator[Finding]:
             yield Finding(
                 check.marked.breakpoint.span,
                 f"{_subject(check)} is {check.estimate.describe()}; {check.model_name} caches only from "
-                f"{check.minimum:,} tokens on {a.platform}: the breakpoint is silently ignored and nothing is cached",
+                f"{check.minimum:,} tokens on {a.platform}: {_EFFECT.get(a.request.provider, _EFFECT['anthropic'])}",
                 fix=Fix(
                     f"the prefix needs about {check.minimum - check.estimate.point:,} more tokens: put more shared "
                     "content before the breakpoint, or use a model with a lower minimum; otherwise drop the breakpoint"
