@@ -14,6 +14,7 @@ from typing import Sequence
 import click
 
 from . import __version__, baseline as baseline_module, checks, docs, fixes, registry as registry_module, result_cache
+from .changed import ChangedError, changes_since
 from .config import DEFAULT_EXCLUDE, ConfigError, Settings, check_selectors, expand, find_config, load, tomllib
 from .engine import SUFFIXES, Engine, PathError, discover, display_path
 from .diagnostic import Diagnostic
@@ -69,6 +70,7 @@ cli.add_command(simulate_command)
 @click.option("--no-cache", is_flag=True, help="Check every file, even those that were clean and have not changed since.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file instead of stdout.")
 @click.option("--statistics", is_flag=True, help="Print how often each rule fired (count, code, name; tab-separated) instead of the findings.")
+@click.option("--changed-since", "changed_since", metavar="REF", help="Report only findings on lines changed since git REF (the working tree against it; new files whole).")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), metavar="FILE", help="Hide the findings recorded in this baseline file; report only new ones.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record every current finding in this baseline file, and exit 0.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the fixed files; report what remains.")
@@ -95,6 +97,7 @@ def check(
     no_cache: bool,
     output_file: Path | None,
     statistics: bool,
+    changed_since: str | None,
     baseline_path: Path | None,
     write_baseline_path: Path | None,
     fix: bool,
@@ -107,6 +110,8 @@ def check(
 ) -> None:
     """Check request files and folders (default: the current folder); - reads standard input."""
     stdin = _stdin_wanted(paths, stdin_filename, "--fix" if fix else "--diff" if diff else None)
+    if changed_since and write_baseline_path:
+        raise click.UsageError("--changed-since and --write-baseline do not go together: a baseline records every current finding")
     if baseline_path and write_baseline_path:
         raise click.UsageError("--baseline and --write-baseline do not go together: --write-baseline records every current finding")
     if write_baseline_path and (fix or diff):
@@ -168,6 +173,14 @@ def check(
     if fix:
         engine, result, fixing = _fix_passes(engine, result, targets, known, unsafe_fixes)
 
+    unchanged = 0
+    if changed_since:
+        try:
+            where = targets[0] if targets[0].is_dir() else targets[0].parent
+            narrowed = changes_since(changed_since, where).narrow(result.diagnostics)
+        except ChangedError as exc:
+            _fail(str(exc))
+        unchanged, result.diagnostics = len(result.diagnostics) - len(narrowed), narrowed
     shown, hidden, stale = result.diagnostics, [], []
     if known is not None:
         matched = baseline_module.match(result.diagnostics, known)
@@ -214,6 +227,8 @@ def check(
         summary = text.summary(shown, result.files, len(result.failures))
         if hidden:
             summary += f" {len(hidden)} finding{'s' if len(hidden) != 1 else ''} in the baseline not shown."
+        if unchanged:
+            summary += f" {unchanged} finding{'s' if unchanged != 1 else ''} on lines not changed since {changed_since} not shown."
         click.echo(summary, err=True)
         hint = _fixable_hint(shown, unsafe_fixes) if fixing is None else None
         if hint:
