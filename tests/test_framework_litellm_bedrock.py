@@ -708,3 +708,23 @@ def test_converse_parameters_chosen_per_call(tmp_path, monkeypatch):
         )
     """
     assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}) == [("app.py", 11, "PC104"), ("app.py", 17, "PC104")]
+
+
+def test_converse_sampling_settings_chosen_per_call_split_nothing(tmp_path, monkeypatch):
+    # additionalModelRequestFields also carries sampling settings (top_k): only thinking and effort change a cache level.
+    text = """
+    import boto3
+
+    brt = boto3.client("bedrock-runtime")
+    POLICY = {LONG}
+
+    def ask(question, top_k):
+        response = brt.converse(
+            modelId="us.anthropic.claude-sonnet-4-6",
+            system=[{"text": POLICY}, {"cachePoint": {"type": "default"}}],
+            messages=[{"role": "user", "content": [{"text": question}]}],
+            additionalModelRequestFields={"top_k": top_k},
+        )
+        return response["usage"]["cacheReadInputTokens"]
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}) == []

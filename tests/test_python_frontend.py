@@ -318,8 +318,10 @@ def test_fanout_without_and_with_a_warm_up(tmp_path, monkeypatch, warm):
         # An attribute says what the value is: a user's session key is a session's.
         ("user.session_key", []),
         ("user.id", [("app.py", 6, "PC404")]),
+        # A key per conversation is the recommended scope, with its user's id in it or not.
+        ("f'{user_id}:{conversation_id}'", []),
     ],
-    ids=["per-user", "per-conversation", "per-template", "version-and-user", "user-session-key", "user-id-attribute"],
+    ids=["per-user", "per-conversation", "per-template", "version-and-user", "user-session-key", "user-id-attribute", "user-and-conversation"],
 )
 def test_prompt_cache_key(tmp_path, monkeypatch, key, expected):
     _prompt_cache_key(tmp_path, monkeypatch, f"prompt_cache_key={key}", expected)
@@ -796,3 +798,92 @@ def test_a_wrapper_that_passes_its_keywords_on(tmp_path, monkeypatch):
 )
 def test_a_breakpoint_on_every_item_of_a_history(tmp_path, monkeypatch, source, line):
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", line, "PC201")]
+
+
+# -- cases from the review of the loop, history and branch logic ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # The markers are stripped by a helper the loop hands the list to.
+        """
+        def strip_markers(messages):
+            for m in messages:
+                for b in m["content"]:
+                    b.pop("cache_control", None)
+        def chat():
+            messages = []
+            while True:
+                strip_markers(messages)
+                messages.append({"role": "user", "content": [{"type": "text", "text": input("> "), "cache_control": {"type": "ephemeral"}}]})
+                reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY, messages=messages)
+                messages.append({"role": "assistant", "content": reply.content})
+        """,
+        # The key is popped through a name that holds it.
+        """
+        KEY = "cache_control"
+        def chat():
+            messages = []
+            while True:
+                for m in messages:
+                    for b in m["content"]:
+                        b.pop(KEY, None)
+                messages.append({"role": "user", "content": [{"type": "text", "text": input("> "), "cache_control": {"type": "ephemeral"}}]})
+                reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY, messages=messages)
+                messages.append({"role": "assistant", "content": reply.content})
+        """,
+        # Only the last item is marked: a marker chosen per item is not on every one.
+        """
+        def ask(docs: list, q):
+            blocks = [{"type": "text", "text": d, "cache_control": {"type": "ephemeral"} if i == len(docs) - 1 else None} for i, d in enumerate(docs)]
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=[{"type": "text", "text": POLICY}, *blocks], messages=[{"role": "user", "content": q}])
+        """,
+    ],
+    ids=["helper-strips", "pop-through-a-name", "marker-on-the-last-item"],
+)
+def test_breakpoints_that_do_not_pile_up(tmp_path, monkeypatch, source):
+    assert [f for f in run(tmp_path, monkeypatch, {"app.py": module(source)}) if f[2] == "PC201"] == []
+
+
+def test_a_retry_loop_is_no_repetition(tmp_path, monkeypatch):
+    # Sent again only when it failed: the question marked is still new on every call (PC202).
+    source = """
+    import time
+    def ask(question: str):
+        for attempt in range(3):
+            try:
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY,
+                    messages=[{"role": "user", "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral"}}]}])
+            except anthropic.RateLimitError:
+                time.sleep(2 ** attempt)
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 9, "PC202")]
+
+
+def test_a_module_list_a_loader_fills_at_import_is_no_history(tmp_path, monkeypatch):
+    source = """
+    EXAMPLES = []
+    def load_examples():
+        for q, a in [("hi", "hello"), ("bye", "goodbye")]:
+            EXAMPLES.append({"role": "user", "content": q})
+            EXAMPLES.append({"role": "assistant", "content": a})
+    def ask(question: str):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, system=POLICY,
+            messages=[*EXAMPLES, {"role": "user", "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral"}}]}])
+    load_examples()
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", 11, "PC202")]
+
+
+def test_an_arm_that_returns_is_no_choice_after_it(tmp_path, monkeypatch):
+    source = """
+    def ask(q, quick=False):
+        if quick:
+            model = "claude-haiku-4-5"
+            return client.messages.create(model=model, max_tokens=10, messages=[{"role": "user", "content": q}])
+        else:
+            model = "claude-sonnet-4-6"
+        return client.messages.create(model=model, max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
+    """
+    assert [f for f in run(tmp_path, monkeypatch, {"app.py": module(source)}) if f[2] == "PC104"] == []

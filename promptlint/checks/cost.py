@@ -27,10 +27,18 @@ def _static_prefix_end(a: Analysis) -> int | None:
 
 
 def _fixed_in_loop(hole: Hole, call: CallSite) -> bool:
-    """A value made before the loop the call repeats in (a document passed in, then one question
-    after another about it): the loop sends the marked prefix again and again, and reads it."""
+    """A parameter of the function the call repeats in a loop (a document passed in, then one
+    question after another about it): the loop sends the marked prefix again and again, and
+    reads it. A value made by a call (a time, an input) may be made anew on every pass."""
     loop, origin = call.loop, hole.origin
-    return loop is not None and origin is not None and origin.path == loop.path and origin.line < loop.line
+    return (
+        loop is not None
+        and hole.kind is HoleKind.PER_REQUEST
+        and hole.label.startswith("parameter '")
+        and origin is not None
+        and origin.path == loop.path
+        and origin.line < loop.line
+    )
 
 
 @rule(

@@ -279,7 +279,8 @@ def cache_scope_parameter_varies(a: Analysis) -> Iterator[Finding]:
 
 
 _ID_WORDS = re.compile(r"user|uid|customer|cust_|account|acct|email|request|req_|trace|span_id|client_id|visitor|device", re.I)
-_SCOPED_WORDS = re.compile(r"session|conversation|convo|thread|chat|dialog|topic|prompt|template|version|feature|route|task", re.I)
+_CONVERSATION_WORDS = re.compile(r"session|conversation|convo|thread|chat|dialog", re.I)
+_SCOPED_WORDS = re.compile(rf"{_CONVERSATION_WORDS.pattern}|topic|prompt|template|version|feature|route|task", re.I)
 _ID_LITERAL = re.compile(r"^(?:user|usr|u|uid|customer|cust|account|acct|req|request|trace|visitor)[-_:/.]?[0-9a-f]{2,}", re.I)
 
 
@@ -301,9 +302,11 @@ def per_user_cache_key(a: Analysis) -> Iterator[Finding]:
     volatile = next((h for h in holes if h.kind is HoleKind.VOLATILE), None)
     if volatile is not None:
         why = f"{volatile.label}, which changes on every call"
-    elif (named := next((h for h in holes if _ID_WORDS.search(h.label) and not _SCOPED_WORDS.search(h.label)), None)) is not None:
+    elif any(_CONVERSATION_WORDS.search(h.label) for h in holes):
+        return  # one key per conversation (with its user's id or not) is the scope the rule page recommends
+    elif (named := next((h for h in holes if _ID_WORDS.search(h.label) and not _SCOPED_WORDS.search(h.label) and not h.label.startswith("chosen by")), None)) is not None:
         # A per-user part splits the traffic whatever shared parts stand beside it
-        # ("{prompt_version}-{user_id}"); "user.session_key" is a session's.
+        # ("{prompt_version}-{user_id}"); a value chosen among fixed ones (KEYS[plan]) is no id.
         why = f"{named.label}, a per-user or per-request id"
     elif holes:
         return

@@ -24,7 +24,7 @@ import libcst as cst
 
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
-from .module import Binding, Import, Module, Mutation, Scope, accumulates, dotted, short_loop
+from .module import Binding, Import, Module, Mutation, Scope, accumulates, callee_name, dotted, short_loop
 from .strings import MAX_TEXT, StringTemplate, TextBuilding, concat
 from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, sample_of, unknown
 
@@ -470,7 +470,8 @@ class Evaluator(TextBuilding):
         if before:
             binding = before[-1]
             value = self.binding(binding, scope, f)
-            earlier = [b for b in before[:-1] if b.branches != binding.branches or b.loops != binding.loops]
+            # An arm that returns or raises never reaches a use after it: its binding is no choice there.
+            earlier = [b for b in before[:-1] if (b.branches != binding.branches or b.loops != binding.loops) and not _arm_exits(b, f)]
             if binding.branches and earlier and not _encloses(binding.branches, f, scope, local):
                 other = self.binding(earlier[-1], scope, f)
                 if not _same(value, other):
@@ -685,8 +686,11 @@ class Evaluator(TextBuilding):
         and what this function adds before the request, in order."""
         module = f.module if module_scope in f.module.scopes.values() else self._module_of(module_scope, f)
         span = module.span(node) if node is not None else value.span
+        # A function the module itself calls at import (a loader filling a table of examples)
+        # runs once; one called per request keeps adding.
+        at_import = {callee_name(c.node) for c in module_scope.calls if not c.loops and not c.main_guard}
         grows = any(
-            name in s.mutations and name not in s.bindings and name not in s.params
+            name in s.mutations and name not in s.bindings and name not in s.params and s.name not in at_import
             for s in module.scopes.values()
             if s.kind == "function"
         )
@@ -1151,7 +1155,8 @@ def _marker_span(item: object) -> Span | None:
     if not isinstance(item, dict):
         return None
     for key in ("cache_control", "cachePoint"):
-        if item.get(key) is not None:
+        value = item.get(key)
+        if value is not None and not isinstance(value, Hole):  # a marker chosen at run time may be None
             return getattr(item, "spans", {}).get(key)
     content = item.get("content") if "role" in item else None
     if isinstance(content, list):
@@ -1237,6 +1242,17 @@ def _encloses(branches: tuple, f: Frame, scope: Scope, local: bool) -> bool:
     if where is None:
         return False
     return (where.start.line, where.start.column) <= f.at <= (where.end.line, where.end.column)
+
+
+def _arm_exits(binding: Binding, f: Frame) -> bool:
+    """Whether the if/else arm a binding is made in ends with a return or raise before ``f.at``."""
+    if not binding.branches or not isinstance(binding.branches[-1], (cst.If, cst.Else)):
+        return False
+    arm = binding.branches[-1].body
+    if not isinstance(arm, cst.IndentedBlock) or not arm.body or _inside(f.module, arm, f.at):
+        return False
+    last = arm.body[-1]
+    return isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, (cst.Return, cst.Raise)) for s in last.body)
 
 
 def _inside(module: Module, node: cst.CSTNode, pos: tuple[int, int]) -> bool:

@@ -33,13 +33,13 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
         value = body.get(name)
         where = getattr(body, "spans", {}).get(name)
         hole = _varies(value)
-        if hole is not None and where is not None:
+        if hole is not None and where is not None and (name != "additionalModelRequestFields" or _CACHE_FIELDS.search(hole.label + module.code(_argument(record.node, name) or record.node, 400))):
             site.varying[name] = (where, hole.label)
     site.fanouts = cold_fanouts(record, module, modules or [module])
     if callee_name(record.node) in _RUNNABLE_BATCH and not _runnable_warmed(record):
         site.fanouts.append(module.span(record.node))  # a LangChain batch runs its inputs concurrently
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
-    site.loop = module.span(record.loops[-1]) if record.loops else None
+    site.loop = _repeating_loop(record, module)
     site.marks_unseen = any(
         change.op == "setitem" and is_marker_key(change.args[0]) and change.pos < record.pos
         for changes in record.scope.mutations.values()
@@ -62,6 +62,14 @@ def _loop_marks(value: object, depth: int = 0):
     elif isinstance(value, dict):
         for item in value.values():
             yield from _loop_marks(item, depth + 1)
+
+
+# Converse's additionalModelRequestFields holds sampling settings too (top_k): only these change a cache level (facts.md §1.8).
+_CACHE_FIELDS = re.compile(r"thinking|effort|reasoning|output_config")
+
+
+def _argument(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 
 
 def _varies(value: object) -> Hole | None:
@@ -210,6 +218,36 @@ _RUNNABLE_BATCH = frozenset({"batch", "abatch", "batch_as_completed", "abatch_as
 _RUNNABLE_ONE = frozenset({"invoke", "ainvoke", "stream", "astream"})
 
 
+def _repeating_loop(record: CallRecord, module: Module) -> Span | None:
+    """Where the innermost loop around the call starts, when it sends the call again and again:
+    not a short one (``range(3)``), nor one that stops once it is sent (a retry loop's break or
+    return)."""
+    loop = record.loops[-1] if record.loops else None
+    if loop is None or short_loop(loop) or _leaves(loop):
+        return None
+    return module.span(loop)
+
+
+def _leaves(loop: cst.CSTNode) -> bool:
+    """The loop's body has a break or a return of its own (not in a nested function)."""
+
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Break(self, node: cst.Break) -> None:
+            self.found = True
+
+        def visit_Return(self, node: cst.Return) -> None:
+            self.found = True
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    finder = Finder()
+    loop.visit(finder)
+    return finder.found
+
+
 def _runnable_warmed(record: CallRecord) -> bool:
     """A single run of a runnable completes before the batch starts (awaited, in async code)."""
     return any(
@@ -272,13 +310,14 @@ def _marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
         return None
     for element in value.elements:
         if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-            if element.key.evaluated_value in ("cache_control", "cachePoint"):
+            # A marker chosen per item ({...} if i == last else None) is on one item, not on every one.
+            if element.key.evaluated_value in ("cache_control", "cachePoint") and not isinstance(element.value, cst.IfExp):
                 return element.key
     content = next((e.value for e in value.elements if isinstance(e, cst.DictElement) and _is_key(e.key, "content")), None)
     if isinstance(content, cst.List) and any(isinstance(e, cst.DictElement) and _is_key(e.key, "role") for e in value.elements):
         for item in content.elements:
             if isinstance(item.value, cst.Dict):
-                found = next((e.key for e in item.value.elements if isinstance(e, cst.DictElement) and _is_key(e.key, "cache_control")), None)
+                found = next((e.key for e in item.value.elements if isinstance(e, cst.DictElement) and _is_key(e.key, "cache_control") and not isinstance(e.value, cst.IfExp)), None)
                 if found is not None:
                     return found
     return None

@@ -514,8 +514,12 @@ def _int(node: cst.BaseExpression | None) -> int | None:
 
 def accumulates(loop: cst.CSTNode, root: str, scope: Scope, module: Module) -> bool:
     """Whether marks added to ``root`` in ``loop`` pile up pass after pass: it is the block the
-    loop iterates, or a list made before the loop that the loop never clears of its marks (a
-    moved breakpoint, or a list made afresh each pass, holds one)."""
+    loop iterates, or a list made before the loop that the loop may not clear of its marks.
+
+    PC201 is an error, so any sign that the marks are taken off counts: ``pop``/``del`` of the
+    key, a ``content`` rebuilt, the list cleared or handed to a function (a helper that strips
+    them), or the list made afresh on each pass.
+    """
     if isinstance(loop, (cst.For, cst.CompFor)) and root in _target_names(loop.target):
         return True
     where = module.positions.get(loop)
@@ -524,7 +528,64 @@ def accumulates(loop: cst.CSTNode, root: str, scope: Scope, module: Module) -> b
     inside = lambda p: (where.start.line, where.start.column) <= p <= (where.end.line, where.end.column)  # noqa: E731
     if any(inside(b.pos) and b.kind in ("assign", "annassign", "walrus") for b in scope.bindings.get(root, ())):
         return False
-    return not _clears_markers(loop)
+    return not _may_clear_markers(loop, root, module)
+
+
+def _may_clear_markers(loop: cst.CSTNode, root: str, module: Module | None = None) -> bool:
+    """The loop takes ``cache_control`` off, or may: see ``accumulates``. A helper the list is
+    handed to (a plain function call) clears them if its own body does, or, when the module does
+    not define it, may; a method of another object it is sent with (``llm.invoke(messages)``)
+    does not."""
+
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            method = func.attr.value if isinstance(func, cst.Attribute) else None
+            if method == "pop" and node.args and (_is_string(node.args[0].value, "cache_control") or isinstance(node.args[0].value, cst.Name)):
+                self.found = True  # the key, or a name that may hold it
+            elif method == "clear" and isinstance(func, cst.Attribute) and _names(func.value, root):
+                self.found = True
+            elif isinstance(func, cst.Name) and any(_names(a.value, root) for a in node.args):
+                self.found = self.found or _helper_clears(func.value, module)
+
+        def visit_Del(self, node: cst.Del) -> None:
+            target = node.target
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _is_string(target.slice[0].slice.value, "cache_control"):
+                self.found = True
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            target = node.target
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _is_string(target.slice[0].slice.value, "content"):
+                self.found = True  # a message's blocks rebuilt
+            if isinstance(target, cst.Subscript) and _names(target.value, root):
+                self.found = self.found or isinstance(target.slice[0].slice, cst.Slice)  # root[:] = ...
+
+    finder = Finder()
+    loop.visit(finder)
+    return finder.found
+
+
+# Builtins a list is commonly handed to that change nothing in it.
+_READS_ONLY = frozenset({"print", "len", "list", "tuple", "repr", "str", "sorted", "enumerate", "reversed", "iter", "any", "all", "sum", "id", "isinstance"})
+
+
+def _helper_clears(name: str, module: Module | None) -> bool:
+    if name in _READS_ONLY:
+        return False
+    definitions = [s for s in module.functions() if s.name == name] if module is not None else []
+    if not definitions:
+        return True  # defined elsewhere: it may
+    return any(_may_clear_markers(s.node, "", None) for s in definitions)
+
+
+def _names(node: cst.BaseExpression, root: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == root
+
+
+def _is_string(node: cst.BaseExpression, value: str) -> bool:
+    return isinstance(node, cst.SimpleString) and node.evaluated_value == value
 
 
 def _target_names(target: cst.BaseExpression) -> set[str]:
@@ -535,25 +596,5 @@ def _target_names(target: cst.BaseExpression) -> set[str]:
     return set()
 
 
-def _clears_markers(loop: cst.CSTNode) -> bool:
-    """The loop takes ``cache_control`` off (``.pop("cache_control")``, ``del x["cache_control"]``)."""
-
-    class Finder(cst.CSTVisitor):
-        found = False
-
-        def visit_Call(self, node: cst.Call) -> None:
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args and is_marker_key(node.args[0].value):
-                self.found = True
-
-        def visit_Del(self, node: cst.Del) -> None:
-            target = node.target
-            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and is_marker_key(target.slice[0].slice.value):
-                self.found = True
-
-    finder = Finder()
-    loop.visit(finder)
-    return finder.found
-
-
 def is_marker_key(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.SimpleString) and node.evaluated_value == "cache_control"
+    return _is_string(node, "cache_control")
