@@ -728,3 +728,27 @@ def test_converse_sampling_settings_chosen_per_call_split_nothing(tmp_path, monk
         return response["usage"]["cacheReadInputTokens"]
     """
     assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}) == []
+
+
+def test_invoke_model_with_another_models_body_is_left_alone(tmp_path, monkeypatch):
+    # Nova and Mistral bodies have messages too; only Anthropic ones are modelled. .encode() is followed.
+    text = """
+    import json
+
+    import boto3
+
+    brt = boto3.client("bedrock-runtime")
+    POLICY = {LONG}
+
+    def nova(question):
+        body = {"messages": [{"role": "user", "content": [{"text": question}]}], "system": [{"text": POLICY}]}
+        return brt.invoke_model(modelId="us.amazon.nova-pro-v1:0", body=json.dumps(body))
+
+    def claude(question):
+        body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100,
+                "system": [{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral", "ttl": "24h"}}],
+                "messages": [{"role": "user", "content": question}]}
+        response = brt.invoke_model(modelId="us.anthropic.claude-sonnet-4-6", body=json.dumps(body).encode())
+        return json.loads(response["body"].read())["usage"]["cache_read_input_tokens"]
+    """
+    assert run(tmp_path, monkeypatch, {"app.py": source(text, LONG=LONG)}) == [("app.py", 14, "PC205")]

@@ -134,8 +134,10 @@ def test_a_prompt_file_too_short_for_the_model_is_pc301(tmp_path, monkeypatch):
         # Sets made from sets with operators.
         ("BASE = ['search', 'fetch']\nEXTRA = {'summarise'}\ntext = ', '.join(set(BASE) | EXTRA)", [("app.py", 6, "PC103")]),
         ("EXTRA = {'summarise'}\ntext = ', '.join(EXTRA | {'translate'})", [("app.py", 4, "PC103")]),
+        # One known item has one order.
+        ("BASE = {'billing', 'backups'}\ntext = ', '.join(BASE & {'billing'})", []),
     ],
-    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict", "unfollowed-call", "db-row", "annotated-dict", "set-union", "union-with-literal"],
+    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict", "unfollowed-call", "db-row", "annotated-dict", "set-union", "union-with-literal", "one-item-intersection"],
 )
 def test_order_of_prompt_content(tmp_path, monkeypatch, build, expected):
     source = f"{build}\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': POLICY + text, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
@@ -333,8 +335,10 @@ def test_prompt_cache_key(tmp_path, monkeypatch, key, expected):
     ids=["per-user", "per-template"],
 )
 def test_prompt_cache_key_passed_in_extra_body(tmp_path, monkeypatch, key, expected):
-    # How code written for an older SDK passes it: the SDK sends extra_body's keys as parameters.
+    # How code written for an older SDK passes it: the SDK sends extra_body's keys as parameters,
+    # merged over the call's own.
     _prompt_cache_key(tmp_path, monkeypatch, f"extra_body={{'prompt_cache_key': {key}}}", expected)
+    _prompt_cache_key(tmp_path, monkeypatch, f"prompt_cache_key='support-bot-v3', extra_body={{'prompt_cache_key': {key}}}", expected)
 
 
 def _prompt_cache_key(tmp_path, monkeypatch, argument, expected):

@@ -424,8 +424,10 @@ def test_automatic_caching_with_another_ttl_on_the_last_block(lint):
         return {"model": "claude-sonnet-4-6", "max_tokens": 10, "cache_control": {"type": "ephemeral"}, "system": "You are helpful.",
                 "messages": [{"role": "user", "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral", "ttl": ttl}}]}]}
 
-    refused = [d for d in lint(body("1h")) if d.code == "PC205"]
+    found = lint(body("1h"))
+    refused = [d for d in found if d.code == "PC205"]
     assert len(refused) == 1 and "asks for a 5m TTL" in refused[0].message and refused[0].span.json_path == ("cache_control",)
+    assert "PC204" not in [d.code for d in found]  # both on one block: a mismatch, not an order
     assert [d for d in lint(body("5m")) if d.code == "PC205"] == []
 
 

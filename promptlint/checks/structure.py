@@ -35,8 +35,8 @@ def ttl_order_violations(a: Analysis) -> list[tuple[Marked, Marked]]:
         ttl = a.ttl(marked.breakpoint)
         if ttl == "5m" and first_short is None:
             first_short = marked
-        elif ttl == "1h" and first_short is not None:
-            violations.append((marked, first_short))
+        elif ttl == "1h" and first_short is not None and first_short.index != marked.index:
+            violations.append((marked, first_short))  # on one block: PC205's TTL mismatch, not an order
     return violations
 
 

@@ -329,6 +329,10 @@ class Evaluator(TextBuilding):
             # A set made from sets: its order is no more fixed than theirs.
             known = [v for v in (left, right) if isinstance(v, USet)]
             items = tuple(dict.fromkeys(i for v in known for i in v.items if _hashable(i)))
+            if isinstance(left, USet) and isinstance(right, USet) and not isinstance(op, cst.BitOr):
+                other = set(i for i in right.items if _hashable(i))
+                keep = {cst.BitAnd: lambda i: i in other, cst.Subtract: lambda i: i not in other}.get(type(op), lambda i: True)
+                items = tuple(i for i in left.items if _hashable(i) and keep(i))
             return USet(items, known[0].origin, known[0].label)
         if isinstance(op, cst.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             out = left.copy() if isinstance(left, SDict) else SDict()
@@ -422,6 +426,8 @@ class Evaluator(TextBuilding):
         """The items a loop over ``iterable`` sees (a stand-in hole when unknown), and the
         hole that says their order varies."""
         if isinstance(iterable, USet):
+            if len(iterable.items) <= 1 and not holes_in(list(iterable.items)):
+                return list(iterable.items), None  # one known item (or none) has one order
             return _capped(list(iterable.items), node, f), Hole(HoleKind.UNORDERED, f"iteration over {iterable.label}", iterable.origin, sample_of(iterable.items))
         if isinstance(iterable, list):
             return _capped(list(iterable), node, f), getattr(iterable, "unordered", None)

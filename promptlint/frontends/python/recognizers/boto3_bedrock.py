@@ -63,14 +63,18 @@ def _invoke_model(call, func: cst.Attribute) -> "list | None":
         return None
     found = follow(call.evaluator, body_node, call.frame)
     dumped = found.node
+    if isinstance(dumped, cst.Call) and isinstance(dumped.func, cst.Attribute) and dumped.func.attr.value == "encode":
+        dumped = dumped.func.value  # json.dumps(body).encode()
     if not (isinstance(dumped, cst.Call) and call.evaluator.qualify(dumped.func, found.frame) in ("json.dumps", "simplejson.dumps") and dumped.args):
         return None
     body = call.evaluator.value(dumped.args[0].value, found.frame)
-    if not isinstance(body, dict) or "anthropic_version" not in body and "messages" not in body:
-        return None  # not a Messages body (Titan, Llama, ...): not modelled
+    model_id = call.value(model)
+    anthropic = isinstance(model_id, str) and ("anthropic" in model_id or "claude" in model_id)
+    if not isinstance(body, dict) or not ("anthropic_version" in body or anthropic):
+        return None  # not an Anthropic Messages body (Nova, Mistral, Llama, Titan): not modelled
     sent = SDict(getattr(body, "span", None))
     for key, value in body.items():
         sent.put(key, value, getattr(body, "spans", {}).get(key))
-    sent.put("model", call.value(model), call.frame.module.span(model))
+    sent.put("model", model_id, call.frame.module.span(model))
     origins = {"model": where for where in call.origins(("modelId",)).values()}
     return [Found("anthropic", sent, "bedrock", origins=origins)]

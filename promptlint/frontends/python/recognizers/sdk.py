@@ -107,11 +107,11 @@ _LOWERING = {"anthropic": "anthropic", "openai-chat": "openai-chat", "openai-res
 
 def _with_extra_body(body):
     """The SDKs send ``extra_body``'s keys as if they were parameters (how code written for an
-    older SDK passes ``prompt_cache_key``): merged into the body, the call's own keys first."""
+    older SDK passes ``prompt_cache_key``), merged over the call's own."""
     extra = body.pop("extra_body", None)
     if isinstance(extra, dict):
         for key, value in extra.items():
-            if isinstance(key, str) and key in RELEVANT and key not in body:
+            if isinstance(key, str) and key in RELEVANT:
                 body.put(key, value, getattr(extra, "spans", {}).get(key) or body.span)
     return body
 
