@@ -769,3 +769,28 @@ def test_a_batch_runs_its_inputs_concurrently(tmp_path, monkeypatch):
                 return [first, *llm.batch([[SYSTEM, HumanMessage(content=q)] for q in questions[1:]])]
             """,
     })
+
+
+def test_a_batch_one_at_a_time_or_after_another_models_run(tmp_path, monkeypatch):
+    # max_concurrency=1 runs the inputs in turn (no PC403); a run of another model warms nothing (PC403).
+    check(tmp_path, monkeypatch, {
+        "answers.py": """
+            from langchain_anthropic import ChatAnthropic
+            from langchain_core.messages import HumanMessage, SystemMessage
+
+            POLICY = ...
+            llm = ChatAnthropic(model="claude-sonnet-4-6")
+            classifier = ChatAnthropic(model="claude-haiku-4-5")
+            SYSTEM = SystemMessage(content=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}])
+
+
+            def in_turn(questions: list[str]):
+                results = llm.batch([[SYSTEM, HumanMessage(content=q)] for q in questions], config={"max_concurrency": 1})
+                return [r.usage_metadata["input_token_details"]["cache_read"] for r in results]
+
+
+            def after_another_model(questions: list[str]):
+                classifier.invoke("warm up")
+                return llm.batch([[SYSTEM, HumanMessage(content=q)] for q in questions])  # expect: PC403
+            """,
+    })

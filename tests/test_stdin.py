@@ -142,6 +142,8 @@ def test_stdin_usage_errors(project, args, message):
         (b'{\n  "model": "claude-sonnet-5-5"\n}\n', ".json"),
         (b'\xef\xbb\xbf  [{"a": 1}]\n', ".json"),
         (b'{"custom_id": "a", "params": {}}\n{"custom_id": "b", "params": {}}\n', ".jsonl"),
+        (b'{"custom_id": "a", "par\n{"custom_id": "b", "params": {}}\n', ".jsonl"),  # the first record cut off
+        (b'{\n  "messages": [\n    {}\n  ]\n}\n', ".json"),  # an indented line inside a value is no record
         (b"import anthropic\n", ".py"),
         (b"", ".py"),
     ],

@@ -42,8 +42,14 @@ def sniff_suffix(data: bytes) -> str:
     first, _, rest = text.partition(b"\n")
     if not rest.strip():
         return ".json"
+    # A record on a line of its own among the first few (the first may be cut off): JSONL;
+    # none (an object spread over lines, or no JSON at all, which its reader says): one body.
+    lines = [line for line in text.split(b"\n", 6)[:6] if line[:1] in (b"{", b"[")]  # records start a line; an indented line is inside a value
+    return ".jsonl" if any(_one_value(line) for line in lines) else ".json"
+
+
+def _one_value(line: bytes) -> bool:
     try:
-        json.loads(first)
-    except ValueError:  # an object spread over lines (or not JSON at all: its reader says so)
-        return ".json"
-    return ".jsonl"
+        return isinstance(json.loads(line), (dict, list))
+    except ValueError:
+        return False

@@ -36,7 +36,7 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
         if hole is not None and where is not None and (name != "additionalModelRequestFields" or _CACHE_FIELDS.search(hole.label + module.code(_argument(record.node, name) or record.node, 400))):
             site.varying[name] = (where, hole.label)
     site.fanouts = cold_fanouts(record, module, modules or [module])
-    if callee_name(record.node) in _RUNNABLE_BATCH and not _runnable_warmed(record):
+    if callee_name(record.node) in _RUNNABLE_BATCH and not _runnable_warmed(record) and not _one_at_a_time(record.node):
         site.fanouts.append(module.span(record.node))  # a LangChain batch runs its inputs concurrently
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
     site.loop = _repeating_loop(record, module)
@@ -249,10 +249,28 @@ def _leaves(loop: cst.CSTNode) -> bool:
 
 
 def _runnable_warmed(record: CallRecord) -> bool:
-    """A single run of a runnable completes before the batch starts (awaited, in async code)."""
+    """A single run of the same runnable completes before the batch starts (awaited, in async code)."""
+    runnable = _receiver(record.node)
     return any(
-        other.pos < record.pos and not other.loops and callee_name(other.node) in _RUNNABLE_ONE and (other.awaited or not record.scope.is_async)
+        other.pos < record.pos
+        and not other.loops
+        and callee_name(other.node) in _RUNNABLE_ONE
+        and _receiver(other.node) == runnable
+        and (other.awaited or not record.scope.is_async)
         for other in record.scope.calls
+    )
+
+
+def _receiver(call: cst.Call) -> str | None:
+    return dotted(call.func.value) if isinstance(call.func, cst.Attribute) else None
+
+
+def _one_at_a_time(call: cst.Call) -> bool:
+    """``config={"max_concurrency": 1}``: the batch runs its inputs one after another."""
+    config = _argument(call, "config")
+    return isinstance(config, cst.Dict) and any(
+        isinstance(e, cst.DictElement) and _is_key(e.key, "max_concurrency") and isinstance(e.value, cst.Integer) and e.value.evaluated_value == 1
+        for e in config.elements
     )
 
 
