@@ -209,6 +209,9 @@ class Request:
     model: str | None
     span: Span
     model_span: Span | None = None
+    # The model is one of several the code chooses per call; ``model`` is one of them, which
+    # sizes the prefix but cannot settle that it is certainly too short for whichever is sent.
+    model_chosen: bool = False
     blocks: list[Block] = field(default_factory=list)
     params: dict[str, object] = field(default_factory=dict)
     param_spans: dict[str, Span] = field(default_factory=dict)

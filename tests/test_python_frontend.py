@@ -891,3 +891,17 @@ def test_an_arm_that_returns_is_no_choice_after_it(tmp_path, monkeypatch):
         return client.messages.create(model=model, max_tokens=10, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}])
     """
     assert [f for f in run(tmp_path, monkeypatch, {"app.py": module(source)}) if f[2] == "PC104"] == []
+
+
+def test_a_model_chosen_per_call_settles_no_certain_too_short(tmp_path, monkeypatch):
+    # ~2,300 tokens: below Opus 4.6's 4,096 but above Sonnet 4.6's 1,024. Which is sent is chosen
+    # per call, so the breakpoint is not certainly ignored (no PC301 error), whichever comes first.
+    for models in ('{"hard": "claude-opus-4-6", "easy": "claude-sonnet-4-6"}', '{"easy": "claude-sonnet-4-6", "hard": "claude-opus-4-6"}'):
+        source = f"""
+        MODELS = {models}
+        SYSTEM = "You are a helpful assistant for Northwind Cloud. " * 200
+        def ask(q, tier):
+            return client.messages.create(model=MODELS[tier], max_tokens=10, system=[{{"type": "text", "text": SYSTEM, "cache_control": {{"type": "ephemeral"}}}}], messages=[{{"role": "user", "content": q}}])
+        """
+        codes = {f[2] for f in run(tmp_path, monkeypatch, {"app.py": module(source)})}
+        assert "PC104" in codes and "PC301" not in codes, (models, codes)

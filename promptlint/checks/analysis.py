@@ -243,6 +243,8 @@ class Analysis:
         estimate = self.prefix_estimate(end)
         if minimum is not None:
             verdict = judge(estimate, minimum, self.margin())
+            if verdict is Verdict.BELOW and self.request.model_chosen:
+                verdict = Verdict.UNCERTAIN  # below this model's minimum, maybe not the one sent
             if self.ctx.api is not None and (exact or verdict is Verdict.UNCERTAIN):
                 counted = self.api_estimate(end)
                 if counted is not None:

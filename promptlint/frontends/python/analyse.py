@@ -155,6 +155,7 @@ class Analyser:
         model = body.get("model") if found.kind != "bedrock-converse" else body.get("modelId")
         if isinstance(model, Hole) and model.sample and self.registry.resolve(model.sample).model:
             request.model = model.sample  # chosen between known ids: size by one (PC104 says it varies)
+            request.model_chosen = True
         key = "modelId" if found.kind == "bedrock-converse" else "model"
         if isinstance(body, SDict) and key in body:
             request.model_span = found.origins.get(key) or body.spans.get(key, span)

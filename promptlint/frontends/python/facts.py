@@ -117,6 +117,8 @@ def _history_names(value: cst.BaseExpression) -> list[str]:
         return [value.value]
     if isinstance(value, cst.List) and value.elements and isinstance(value.elements[0], cst.StarredElement):
         return _history_names(value.elements[0].value)
+    if isinstance(value, cst.Subscript):  # history[:-1]
+        return _history_names(value.value)
     if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
         return _history_names(value.left)
     return []
@@ -229,7 +231,8 @@ def _repeating_loop(record: CallRecord, module: Module) -> Span | None:
 
 
 def _leaves(loop: cst.CSTNode) -> bool:
-    """The loop's body has a break or a return of its own (not in a nested function)."""
+    """The loop's body breaks or returns whatever happens (a retry loop's return after the call,
+    in its try): not under an ``if``, as an agent's or a chat's exit on its last turn is."""
 
     class Finder(cst.CSTVisitor):
         found = False
@@ -239,6 +242,9 @@ def _leaves(loop: cst.CSTNode) -> bool:
 
         def visit_Return(self, node: cst.Return) -> None:
             self.found = True
+
+        def visit_If(self, node: cst.If) -> bool:
+            return False
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             return False
