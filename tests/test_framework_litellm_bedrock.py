@@ -322,6 +322,8 @@ LITELLM_CLEAN = {
                 self.history = [{"role": "system", "content": POLICY, "cache_control": {"type": "ephemeral"}}]
 
             async def send(self, text):
+                for message in self.history[1:]:  # the breakpoint moves to the newest turn
+                    message["content"][-1].pop("cache_control", None)
                 self.history.append({"role": "user", "content": [{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}]})
                 response = await acompletion(model="bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0", messages=self.history)
                 self.history.append({"role": "assistant", "content": response.choices[0].message.content})

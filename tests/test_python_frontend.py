@@ -186,6 +186,9 @@ def test_a_conversation_that_the_next_turn_extends_is_silent(tmp_path, monkeypat
         def __init__(self):
             self.history = []
         def send(self, text):
+            for message in self.history:  # one breakpoint, moved to the newest turn
+                for block in message["content"]:
+                    block.pop("cache_control", None)
             self.history.append({"role": "user", "content": [{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}]})
             reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=self.history)
             self.history.append({"role": "assistant", "content": reply.content})
@@ -196,20 +199,41 @@ def test_a_conversation_that_the_next_turn_extends_is_silent(tmp_path, monkeypat
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
 
 
+@pytest.mark.parametrize("kept", ["history", "self.history"])
+def test_a_kept_history_that_marks_every_turn_piles_up_breakpoints(tmp_path, monkeypatch, kept):
+    # The tutorial shape with a marker on each user turn and none taken off: the fourth turn sends
+    # a fifth breakpoint (PC201), as a chat loop would.
+    body = f"""
+        {kept}.append({{"role": "user", "content": [{{"type": "text", "text": text, "cache_control": {{"type": "ephemeral"}}}}]}})
+        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages={kept})
+        {kept}.append({{"role": "assistant", "content": reply.content}})
+        return reply
+    """
+    if kept == "history":
+        source = "history = []\ndef send(text):" + body
+    else:
+        source = "class Chat:\n    def __init__(self):\n        self.history = []\n    def send(self, text):" + body.replace("\n    ", "\n        ")
+    found = run(tmp_path, monkeypatch, {"app.py": module(source)})
+    assert [f[2] for f in found] == ["PC201"]
+
+
 def test_a_history_kept_at_module_level_is_seen_as_the_function_builds_it(tmp_path, monkeypatch):
-    # The tutorial shape: a module-level list that each call appends to, then sends.
+    # The tutorial shape: a module-level list that each call appends to, then sends; the
+    # breakpoint moves to the newest turn.
     source = """
     history = []
     def send(text):
+        for message in history:
+            message["content"][-1].pop("cache_control", None)
         history.append({"role": "user", "content": [{"type": "text", "text": text, "cache_control": {"type": "ephemeral", "ttl": "5m"}}]})
         reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=history)
-        history.append({"role": "assistant", "content": reply.content})
+        history.append({"role": "assistant", "content": [{"type": "text", "text": reply.content[0].text}]})
         return reply
     """
     # The next turn extends it: the breakpoint on the newest message is read then (no PC202).
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
     # What the function appends is followed: a TTL the API rejects is found on the appended block.
-    assert run(tmp_path, monkeypatch, {"app.py": module(source.replace('"5m"', '"24h"'))}) == [("app.py", 6, "PC205")]
+    assert run(tmp_path, monkeypatch, {"app.py": module(source.replace('"5m"', '"24h"'))}) == [("app.py", 8, "PC205")]
 
 
 def test_a_module_list_no_function_adds_to_is_no_history(tmp_path, monkeypatch):

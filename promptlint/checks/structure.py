@@ -121,9 +121,9 @@ def too_many_breakpoints(a: Analysis) -> Iterator[Finding]:
         for span in call.loop_breakpoints:
             yield Finding(
                 span,
-                f"a breakpoint is added on every pass of a loop with no bound, and none is taken off: past "
-                f"{a.facts.max_breakpoints or 4} passes the request has more breakpoints than {a.platform} allows, and the API "
-                "rejects it with a 400",
+                f"a breakpoint is added again and again (on every pass of a loop with no bound, or on every call to a list "
+                f"kept across calls), and none is taken off: past {a.facts.max_breakpoints or 4} the request has more "
+                f"breakpoints than {a.platform} allows, and the API rejects it with a 400",
                 fix=Fix("mark only the last block (e.g. blocks[-1]) after the loop, taking earlier marks off, or bound the loop"),
             )
     excess = excess_breakpoints(a)

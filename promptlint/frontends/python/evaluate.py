@@ -24,7 +24,7 @@ import libcst as cst
 
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
-from .module import Binding, Import, Module, Mutation, Scope, accumulates, callee_name, dotted, short_loop
+from .module import Binding, Import, Module, Mutation, Scope, accumulates, callee_name, dotted, kept_list_marks, short_loop
 from .strings import MAX_TEXT, StringTemplate, TextBuilding, concat
 from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, sample_of, unknown
 
@@ -695,14 +695,14 @@ class Evaluator(TextBuilding):
         # A function the module itself calls at import (a loader filling a table of examples)
         # runs once; one called per request keeps adding.
         at_import = {callee_name(c.node) for c in module_scope.calls if not c.loops and not c.main_guard}
-        grows = any(
-            name in s.mutations and name not in s.bindings and name not in s.params and s.name not in at_import
-            for s in module.scopes.values()
-            if s.kind == "function"
-        )
-        if grows:
+        adders = [
+            s for s in module.scopes.values()
+            if s.kind == "function" and name in s.mutations and name not in s.bindings and name not in s.params and s.name not in at_import
+        ]  # fmt: skip
+        if adders:
             earlier = Hole(HoleKind.PER_REQUEST, f"earlier items of {name}", span)
             value = SList([earlier, *value], value.span, [span, *value.spans], value.unordered, shared=True)
+            value.loop_marks += kept_list_marks(name, adders, module)
         scope = f.scope
         while scope is not None and scope is not module_scope:  # additions by this function (and those around it), up to the request
             value = self.mutate(value, name, scope, (0, 0), f.at, f)
@@ -727,11 +727,12 @@ class Evaluator(TextBuilding):
             params = f.instance if scope.name == "__init__" else {}
             values.append(self.binding(binding, scope, Frame(module, scope, binding.pos, depth=f.depth, params=params)))
         value = values[0] if all(_same(values[0], v) for v in values[1:]) else Hole(HoleKind.PER_REQUEST, f"self.{attr}", module.span(node))
-        grows = any(f"self.{attr}" in method.mutations for method in cls.children.values() if method.name != "__init__")
-        if isinstance(value, SList) and grows:
+        adders = [method for method in cls.children.values() if method.name != "__init__" and f"self.{attr}" in method.mutations]
+        if isinstance(value, SList) and adders:
             # A list the object keeps and adds to on every call: earlier calls' items come first.
             earlier = Hole(HoleKind.PER_REQUEST, f"earlier items of self.{attr}", module.span(node))
             value = SList([earlier, *value], value.span, [module.span(node), *value.spans], value.unordered, shared=True)
+            value.loop_marks += kept_list_marks(f"self.{attr}", adders, module)
         return value
 
     def imported(self, imp: Import, module: Module, f: Frame) -> object:

@@ -14,7 +14,7 @@ import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
 from .recognizers.sdk import recognise
-from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, short_loop
+from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, marker_key, short_loop
 from .values import holes_in
 
 # Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
@@ -271,6 +271,10 @@ def _receiver(call: cst.Call) -> str | None:
     return dotted(call.func.value) if isinstance(call.func, cst.Attribute) else None
 
 
+def _is_key(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.SimpleString) and node.evaluated_value == name
+
+
 def _one_at_a_time(call: cst.Call) -> bool:
     """``config={"max_concurrency": 1}``: the batch runs its inputs one after another."""
     config = _argument(call, "config")
@@ -316,7 +320,7 @@ def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
             found.append(module.span(key))
     for record in scope.calls:
         if callee_name(record.node) == "append" and record.loops and record.node.args:
-            key = _marker_key(record.node.args[0].value)
+            key = marker_key(record.node.args[0].value)
             receiver = record.node.func.value if isinstance(record.node.func, cst.Attribute) else None
             root = dotted(receiver) if receiver is not None else None
             if key is None or root is None:
@@ -325,30 +329,6 @@ def loop_breakpoints(scope: Scope, module: Module) -> list[Span]:
             if not _bounded(loop, record, module) and accumulates(loop, root.split(".")[0] if not root.startswith("self.") else root, scope, module):
                 found.append(module.span(key))
     return found
-
-
-def _marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
-    """The breakpoint a block or message display carries: its ``"cache_control"`` key, a
-    Bedrock ``{"cachePoint": ...}``, or the marker on a block of a message's ``content``."""
-    if not isinstance(value, cst.Dict):
-        return None
-    for element in value.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-            # A marker chosen per item ({...} if i == last else None) is on one item, not on every one.
-            if element.key.evaluated_value in ("cache_control", "cachePoint") and not isinstance(element.value, cst.IfExp):
-                return element.key
-    content = next((e.value for e in value.elements if isinstance(e, cst.DictElement) and _is_key(e.key, "content")), None)
-    if isinstance(content, cst.List) and any(isinstance(e, cst.DictElement) and _is_key(e.key, "role") for e in value.elements):
-        for item in content.elements:
-            if isinstance(item.value, cst.Dict):
-                found = next((e.key for e in item.value.elements if isinstance(e, cst.DictElement) and _is_key(e.key, "cache_control") and not isinstance(e.value, cst.IfExp)), None)
-                if found is not None:
-                    return found
-    return None
-
-
-def _is_key(node: cst.BaseExpression, name: str) -> bool:
-    return isinstance(node, cst.SimpleString) and node.evaluated_value == name
 
 
 def _bounded(loop: cst.CSTNode, change, module: Module) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -598,3 +598,39 @@ def _target_names(target: cst.BaseExpression) -> set[str]:
 
 def is_marker_key(node: cst.BaseExpression) -> bool:
     return _is_string(node, "cache_control")
+
+
+def marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
+    """The breakpoint a block or message display carries: its ``"cache_control"`` key, a
+    Bedrock ``{"cachePoint": ...}``, or the marker on a block of a message's ``content``."""
+    if not isinstance(value, cst.Dict):
+        return None
+    for element in value.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            # A marker chosen per item ({...} if i == last else None) is on one item, not on every one.
+            if element.key.evaluated_value in ("cache_control", "cachePoint") and not isinstance(element.value, cst.IfExp):
+                return element.key
+    content = next((e.value for e in value.elements if isinstance(e, cst.DictElement) and _is_string(e.key, "content")), None)
+    if isinstance(content, cst.List) and any(isinstance(e, cst.DictElement) and _is_string(e.key, "role") for e in value.elements):
+        for item in content.elements:
+            if isinstance(item.value, cst.Dict):
+                found = next((e.key for e in item.value.elements if isinstance(e, cst.DictElement) and _is_string(e.key, "cache_control") and not isinstance(e.value, cst.IfExp)), None)
+                if found is not None:
+                    return found
+    return None
+
+
+def kept_list_marks(name: str, scopes: Iterable[Scope], module: Module) -> list[Span]:
+    """Markers the functions of ``scopes`` append to a list kept across their calls (``name``: a
+    module global, or ``self.x``) and never take off: one more breakpoint on every call."""
+    # Any function of the module that takes markers off may be what keeps the list to one (a
+    # method called before the append): PC201 is an error, so then nothing is said.
+    if any(_may_clear_markers(s.node, "", None) for s in module.functions()):
+        return []
+    found = []
+    for scope in scopes:
+        for change in scope.mutations.get(name, ()):
+            key = marker_key(change.args[0].value) if change.op == "append" and change.args else None
+            if key is not None:
+                found.append(module.span(key))
+    return found
