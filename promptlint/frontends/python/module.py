@@ -623,14 +623,15 @@ def marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
 def kept_list_marks(name: str, scopes: Iterable[Scope], module: Module) -> list[Span]:
     """Markers the functions of ``scopes`` append to a list kept across their calls (``name``: a
     module global, or ``self.x``) and never take off: one more breakpoint on every call."""
-    # Any function of the module that takes markers off may be what keeps the list to one (a
-    # method called before the append): PC201 is an error, so then nothing is said.
-    if any(_may_clear_markers(s.node, "", None) for s in module.functions()):
-        return []
     found = []
     for scope in scopes:
         for change in scope.mutations.get(name, ()):
             key = marker_key(change.args[0].value) if change.op == "append" and change.args else None
             if key is not None:
                 found.append(module.span(key))
+    # Any function of the module that takes markers off may be what keeps the list to one (a
+    # method called before the append): PC201 is an error, so then nothing is said. Looked at
+    # only when there is a marker: this runs on every lookup of the list.
+    if found and any(_may_clear_markers(s.node, "", None) for s in module.functions()):
+        return []
     return found
