@@ -131,13 +131,15 @@ def test_a_prompt_file_too_short_for_the_model_is_pc301(tmp_path, monkeypatch):
         ("import json, yaml\ntext = json.dumps(yaml.safe_load(open('plans.yaml')))", []),
         ("import json, sqlite3\nrow = sqlite3.connect('app.db').execute('select * from plans').fetchone()\ntext = json.dumps(row)", []),
         ("import json\ndef render(limits: dict[str, int]):\n    return json.dumps(limits)\ntext = render(LIMITS)", [("app.py", 6, "PC102")]),
+        ("import json\ndef render(limits: dict | None):\n    return json.dumps(limits)\ntext = render(LIMITS)", [("app.py", 6, "PC102")]),
+        ("import json, typing\ndef render(limits: typing.Optional[dict]):\n    return json.dumps(limits)\ntext = render(LIMITS)", [("app.py", 6, "PC102")]),
         # Sets made from sets with operators.
         ("BASE = ['search', 'fetch']\nEXTRA = {'summarise'}\ntext = ', '.join(set(BASE) | EXTRA)", [("app.py", 6, "PC103")]),
         ("EXTRA = {'summarise'}\ntext = ', '.join(EXTRA | {'translate'})", [("app.py", 4, "PC103")]),
         # One known item has one order.
         ("BASE = {'billing', 'backups'}\ntext = ', '.join(BASE & {'billing'})", []),
     ],
-    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict", "unfollowed-call", "db-row", "annotated-dict", "set-union", "union-with-literal", "one-item-intersection"],
+    ids=["set-join", "sorted-set", "glob", "sorted-glob", "shuffle", "dumps", "dumps-sorted", "str-dict", "unfollowed-call", "db-row", "annotated-dict", "optional-dict", "typing-optional-dict", "set-union", "union-with-literal", "one-item-intersection"],
 )
 def test_order_of_prompt_content(tmp_path, monkeypatch, build, expected):
     source = f"{build}\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': POLICY + text, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
@@ -929,3 +931,16 @@ def test_a_model_chosen_per_call_settles_no_certain_too_short(tmp_path, monkeypa
         """
         codes = {f[2] for f in run(tmp_path, monkeypatch, {"app.py": module(source)})}
         assert "PC104" in codes and "PC301" not in codes, (models, codes)
+
+
+def test_a_loop_that_runs_once_piles_nothing_up(tmp_path, monkeypatch):
+    # while True: ...; break (whatever happens) marks one block.
+    source = """
+    def first(questions: list):
+        blocks = []
+        while True:
+            blocks.append({"type": "text", "text": questions[0], "cache_control": {"type": "ephemeral"}})
+            break
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=[{"role": "user", "content": blocks}])
+    """
+    assert [f for f in run(tmp_path, monkeypatch, {"app.py": module(source)}) if f[2] == "PC201"] == []

@@ -945,11 +945,7 @@ class Evaluator(TextBuilding):
                 return False
             param = scope.params.get(node.value)
             if param is not None:
-                annotation = param.annotation.annotation if param.annotation is not None else None
-                if isinstance(annotation, cst.Subscript):
-                    annotation = annotation.value
-                name = dotted(annotation) if annotation is not None else None
-                return name is not None and name.rsplit(".", 1)[-1] in _DICT_TYPES
+                return param.annotation is not None and _names_a_dict(param.annotation.annotation)
             scope = scope.parent
         return False
 
@@ -1178,6 +1174,19 @@ def _sdk_typed_dict(qual: str) -> bool:
 
 
 _DICT_TYPES = frozenset(("dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "defaultdict", "Counter"))
+
+
+def _names_a_dict(annotation: cst.BaseExpression) -> bool:
+    """``dict[str, int]``, ``Mapping``, and those made optional: ``Optional[dict]``, ``dict | None``."""
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _names_a_dict(annotation.left) or _names_a_dict(annotation.right)
+    if isinstance(annotation, cst.Subscript):
+        name = dotted(annotation.value) or ""
+        if name.rsplit(".", 1)[-1] in ("Optional", "Union"):
+            return any(isinstance(e.slice, cst.Index) and _names_a_dict(e.slice.value) for e in annotation.slice)
+        annotation = annotation.value
+    name = dotted(annotation)
+    return name is not None and name.rsplit(".", 1)[-1] in _DICT_TYPES
 
 
 def _has_dict(value: object) -> bool:

@@ -14,7 +14,7 @@ import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
 from .recognizers.sdk import recognise
-from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, marker_key, short_loop
+from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, leaves, marker_key, short_loop
 from .values import holes_in
 
 # Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
@@ -225,33 +225,9 @@ def _repeating_loop(record: CallRecord, module: Module) -> Span | None:
     not a short one (``range(3)``), nor one that stops once it is sent (a retry loop's break or
     return)."""
     loop = record.loops[-1] if record.loops else None
-    if loop is None or short_loop(loop) or _leaves(loop):
+    if loop is None or short_loop(loop) or leaves(loop):
         return None
     return module.span(loop)
-
-
-def _leaves(loop: cst.CSTNode) -> bool:
-    """The loop's body breaks or returns whatever happens (a retry loop's return after the call,
-    in its try): not under an ``if``, as an agent's or a chat's exit on its last turn is."""
-
-    class Finder(cst.CSTVisitor):
-        found = False
-
-        def visit_Break(self, node: cst.Break) -> None:
-            self.found = True
-
-        def visit_Return(self, node: cst.Return) -> None:
-            self.found = True
-
-        def visit_If(self, node: cst.If) -> bool:
-            return False
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
-
-    finder = Finder()
-    loop.visit(finder)
-    return finder.found
 
 
 def _runnable_warmed(record: CallRecord) -> bool:

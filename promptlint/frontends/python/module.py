@@ -520,6 +520,8 @@ def accumulates(loop: cst.CSTNode, root: str, scope: Scope, module: Module) -> b
     key, a ``content`` rebuilt, the list cleared or handed to a function (a helper that strips
     them), or the list made afresh on each pass.
     """
+    if leaves(loop):
+        return False  # it runs once, or stops once sent
     if isinstance(loop, (cst.For, cst.CompFor)) and root in _target_names(loop.target):
         return True
     where = module.positions.get(loop)
@@ -635,3 +637,27 @@ def kept_list_marks(name: str, scopes: Iterable[Scope], module: Module) -> list[
     if found and any(_may_clear_markers(s.node, "", None) for s in module.functions()):
         return []
     return found
+
+
+def leaves(loop: cst.CSTNode) -> bool:
+    """The loop's body breaks or returns whatever happens (a retry loop's return after the call,
+    in its try): not under an ``if``, as an agent's or a chat's exit on its last turn is."""
+
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Break(self, node: cst.Break) -> None:
+            self.found = True
+
+        def visit_Return(self, node: cst.Return) -> None:
+            self.found = True
+
+        def visit_If(self, node: cst.If) -> bool:
+            return False
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    finder = Finder()
+    loop.visit(finder)
+    return finder.found
