@@ -14,7 +14,8 @@ import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
 from .recognizers.sdk import recognise
-from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, leaves, marker_key, short_loop
+from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, is_string, leaves, marker_key, short_loop
+from .recognizers.follow import keyword
 from .values import holes_in
 
 # Request parameters whose change invalidates a cache level (facts.md §1.8): the whole
@@ -33,7 +34,7 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
         value = body.get(name)
         where = getattr(body, "spans", {}).get(name)
         hole = _varies(value)
-        if hole is not None and where is not None and (name != "additionalModelRequestFields" or _CACHE_FIELDS.search(hole.label + module.code(_argument(record.node, name) or record.node, 400))):
+        if hole is not None and where is not None and (name != "additionalModelRequestFields" or _CACHE_FIELDS.search(hole.label + module.code(keyword(record.node, name) or record.node, 400))):
             site.varying[name] = (where, hole.label)
     site.fanouts = cold_fanouts(record, module, modules or [module])
     if callee_name(record.node) in _RUNNABLE_BATCH and not _runnable_warmed(record) and not _one_at_a_time(record.node):
@@ -66,10 +67,6 @@ def _loop_marks(value: object, depth: int = 0):
 
 # Converse's additionalModelRequestFields holds sampling settings too (top_k): only these change a cache level (facts.md §1.8).
 _CACHE_FIELDS = re.compile(r"thinking|effort|reasoning|output_config")
-
-
-def _argument(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 
 
 def _varies(value: object) -> Hole | None:
@@ -247,15 +244,11 @@ def _receiver(call: cst.Call) -> str | None:
     return dotted(call.func.value) if isinstance(call.func, cst.Attribute) else None
 
 
-def _is_key(node: cst.BaseExpression, name: str) -> bool:
-    return isinstance(node, cst.SimpleString) and node.evaluated_value == name
-
-
 def _one_at_a_time(call: cst.Call) -> bool:
     """``config={"max_concurrency": 1}``: the batch runs its inputs one after another."""
-    config = _argument(call, "config")
+    config = keyword(call, "config")
     return isinstance(config, cst.Dict) and any(
-        isinstance(e, cst.DictElement) and _is_key(e.key, "max_concurrency") and isinstance(e.value, cst.Integer) and e.value.evaluated_value == 1
+        isinstance(e, cst.DictElement) and is_string(e.key, "max_concurrency") and isinstance(e.value, cst.Integer) and e.value.evaluated_value == 1
         for e in config.elements
     )
 

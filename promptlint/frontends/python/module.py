@@ -545,7 +545,7 @@ def _may_clear_markers(loop: cst.CSTNode, root: str, module: Module | None = Non
         def visit_Call(self, node: cst.Call) -> None:
             func = node.func
             method = func.attr.value if isinstance(func, cst.Attribute) else None
-            if method == "pop" and node.args and (_is_string(node.args[0].value, "cache_control") or isinstance(node.args[0].value, cst.Name)):
+            if method == "pop" and node.args and (is_string(node.args[0].value, "cache_control") or isinstance(node.args[0].value, cst.Name)):
                 self.found = True  # the key, or a name that may hold it
             elif method == "clear" and isinstance(func, cst.Attribute) and _names(func.value, root):
                 self.found = True
@@ -554,12 +554,12 @@ def _may_clear_markers(loop: cst.CSTNode, root: str, module: Module | None = Non
 
         def visit_Del(self, node: cst.Del) -> None:
             target = node.target
-            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _is_string(target.slice[0].slice.value, "cache_control"):
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and is_string(target.slice[0].slice.value, "cache_control"):
                 self.found = True
 
         def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
             target = node.target
-            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and _is_string(target.slice[0].slice.value, "content"):
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and is_string(target.slice[0].slice.value, "content"):
                 self.found = True  # a message's blocks rebuilt
             if isinstance(target, cst.Subscript) and _names(target.value, root):
                 self.found = self.found or isinstance(target.slice[0].slice, cst.Slice)  # root[:] = ...
@@ -586,7 +586,7 @@ def _names(node: cst.BaseExpression, root: str) -> bool:
     return isinstance(node, cst.Name) and node.value == root
 
 
-def _is_string(node: cst.BaseExpression, value: str) -> bool:
+def is_string(node: cst.BaseExpression, value: str) -> bool:
     return isinstance(node, cst.SimpleString) and node.evaluated_value == value
 
 
@@ -599,7 +599,7 @@ def _target_names(target: cst.BaseExpression) -> set[str]:
 
 
 def is_marker_key(node: cst.BaseExpression) -> bool:
-    return _is_string(node, "cache_control")
+    return is_string(node, "cache_control")
 
 
 def marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
@@ -612,11 +612,11 @@ def marker_key(value: cst.BaseExpression) -> cst.SimpleString | None:
             # A marker chosen per item ({...} if i == last else None) is on one item, not on every one.
             if element.key.evaluated_value in ("cache_control", "cachePoint") and not isinstance(element.value, cst.IfExp):
                 return element.key
-    content = next((e.value for e in value.elements if isinstance(e, cst.DictElement) and _is_string(e.key, "content")), None)
-    if isinstance(content, cst.List) and any(isinstance(e, cst.DictElement) and _is_string(e.key, "role") for e in value.elements):
+    content = next((e.value for e in value.elements if isinstance(e, cst.DictElement) and is_string(e.key, "content")), None)
+    if isinstance(content, cst.List) and any(isinstance(e, cst.DictElement) and is_string(e.key, "role") for e in value.elements):
         for item in content.elements:
             if isinstance(item.value, cst.Dict):
-                found = next((e.key for e in item.value.elements if isinstance(e, cst.DictElement) and _is_string(e.key, "cache_control") and not isinstance(e.value, cst.IfExp)), None)
+                found = next((e.key for e in item.value.elements if isinstance(e, cst.DictElement) and is_string(e.key, "cache_control") and not isinstance(e.value, cst.IfExp)), None)
                 if found is not None:
                     return found
     return None
