@@ -30,7 +30,7 @@ from ..request import Request, Section
 from ..sets.conversations import Conversations
 from ..sets.members import Recent
 from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence
-from ..sets.simulate import Group, Simulation, Simulator, block_bytes, positions, ttl_seconds
+from ..sets.simulate import Group, Simulation, Simulator, block_digest, positions, ttl_seconds
 from . import Finding, rule
 from .analysis import Analysis, Context
 
@@ -183,7 +183,7 @@ class SetChecker:
             return
         blocks = a.request.blocks[: end + 1]
         shape = (a.request.platform, a.request.model, end, tuple((x.section, x.role, x.type) for x in blocks))
-        content = hashlib.blake2b(b"\x1e".join(block_bytes(x, me.index) for x in blocks if x.section is not Section.TOOLS), digest_size=16).digest()
+        content = hashlib.blake2b(b"".join(block_digest(x, me.index) for x in blocks if x.section is not Section.TOOLS), digest_size=16).digest()
         keys = [(self.bytes_templates, shape)]
         if any(x.section is not Section.TOOLS for x in blocks):  # a breakpoint on the tools has nothing else to compare
             keys.append((self.parameter_templates, (a.request.platform, end, content)))

@@ -16,7 +16,7 @@ import hashlib
 from typing import TypeVar
 
 from ..request import Request, Section
-from .simulate import block_bytes
+from .simulate import block_digest
 
 T = TypeVar("T")
 
@@ -28,10 +28,10 @@ def _messages(request: Request) -> int:
 
 def _opening(request: Request, number: int) -> str | None:
     # ``number`` makes an unknown value (a hole) in the opening message equal no other request's.
-    first = [block_bytes(b, number) for b in request.blocks if b.section is Section.MESSAGES and b.message_index == 0]
+    first = [block_digest(b, number) for b in request.blocks if b.section is Section.MESSAGES and b.message_index == 0]
     if not first:
         return None
-    return hashlib.blake2b(b"\x1e".join(first), digest_size=16).hexdigest()
+    return hashlib.blake2b(b"".join(first), digest_size=16).hexdigest()
 
 
 # A conversation idle this long can no longer read what it cached (the longest TTL is an

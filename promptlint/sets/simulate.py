@@ -191,15 +191,29 @@ def _hash(data: bytes) -> bytes:
 _SECTION_NAMES = {section: section.value for section in Section}
 
 
-def block_bytes(block: Block, request_number: int) -> bytes:
-    """A block's identity for the cache: its exact JSON value (marker left out), or its text with holes no other request has."""
-    raw = block.raw
-    head = f"{_SECTION_NAMES[block.section]}\x1f{block.role}\x1f{block.message_index}\x1f{block.type}\x1f"
-    text = _plain_text(raw)
+def block_digest(block: Block, request_number: int) -> bytes:
+    """A block's identity for the cache: the digest of its exact JSON value (marker left out),
+    or of its text with holes no other request has.
+
+    A plain text block's is worked out once per distinct text: a log sends the same system
+    prompt, and each turn the turns before it, request after request.
+    """
+    text = _plain_text(block.raw)
     if text is not None:
-        # A plain text block's JSON is fixed by its text: skip encoding it. The \x02 cannot
-        # start JSON, so this never equals the bytes of a block with other keys or order.
-        return (head + "\x02" + text).encode("utf-8", "surrogatepass")
+        return _text_digest(block.section, block.role, block.message_index, block.type, text)
+    return _hash(_other_bytes(block, request_number))
+
+
+@lru_cache(maxsize=4096)
+def _text_digest(section: Section, role: str | None, message_index: int | None, kind: str, text: str) -> bytes:
+    # A plain text block's JSON is fixed by its text: skip encoding it. The \x02 cannot
+    # start JSON, so this never equals the bytes of a block with other keys or order.
+    return _hash((_head(section, role, message_index, kind) + "\x02" + text).encode("utf-8", "surrogatepass"))
+
+
+def _other_bytes(block: Block, request_number: int) -> bytes:
+    head = _head(block.section, block.role, block.message_index, block.type)
+    raw = block.raw
     if raw is not None:
         if isinstance(raw, dict) and "cache_control" in raw:
             raw = {k: v for k, v in raw.items() if k != "cache_control"}
@@ -212,6 +226,10 @@ def block_bytes(block: Block, request_number: int) -> bytes:
     else:  # no exact bytes: the text, and a hole that changes from call to call never equals another request's
         body = "".join(p if isinstance(p, str) else _hole_bytes(p, i, request_number) for i, p in enumerate(block.text.pieces))
     return (head + body).encode("utf-8", "surrogatepass")
+
+
+def _head(section: Section, role: str | None, message_index: int | None, kind: str) -> str:
+    return f"{_SECTION_NAMES[section]}\x1f{role}\x1f{message_index}\x1f{kind}\x1f"
 
 
 # Holes whose value one run of the program computes the same way each time (a set's
@@ -274,7 +292,7 @@ def prefix_chain(request: Request, request_number: int, model: str | None) -> li
             levels.add(Section.MESSAGES)
             state = _hash(state + b"messages" + _salt(request, _MESSAGES_LEVEL, images))
         if block.type != "cachePoint":  # a Bedrock marker element: no content of its own
-            state = _hash(state + block_bytes(block, request_number))
+            state = _hash(state + block_digest(block, request_number))
         chain.append(state)
     return chain
 
