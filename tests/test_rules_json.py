@@ -389,6 +389,13 @@ def test_an_epoch_at_the_end_of_a_sentence_is_volatile(lint):
         assert "1796000000" in found[0].message
 
 
+def test_a_phone_number_in_the_epoch_range_is_not(lint):
+    for text in ("Fax: 1415550101.", "Call us on 2065550101 any day.", "Phone (support line) 2065550101"):
+        assert lint(anthropic([text_block(LONG_PROSE + " " + text)])) == [], text
+    found = lint(anthropic([text_block(LONG_PROSE + " Call us on 2065550101. Session 1796000000.")]))
+    assert codes(found) == ["PC101"] and "1796000000" in found[0].message
+
+
 def test_an_epoch_inside_a_decimal_version_or_name_is_not(lint):
     for text in ("Ratio 1796000000.5 applies.", "Build 1796000000.2.3 is current.", "See 1796000000.log for details.", "Pi is 3.1796000000 here."):
         assert lint(anthropic([text_block(LONG_PROSE + " " + text)])) == [], text

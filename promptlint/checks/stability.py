@@ -32,6 +32,9 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}
 # (1796000000.5, 3.1796000000, 1796000000.2.3, 1796000000.log); a full stop that ends the
 # sentence ("Session started 1796000000.") is no part of the number.
 _EPOCH = re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?!\w|\.\w)")
+# Ten digits written after a word for a phone line are a number to dial (US area codes
+# 130-209 fall in the epoch range): "Fax 2065550101", "call us on 1415550101".
+_PHONE_BEFORE = re.compile(r"\b(?:fax|phone|tel|telephone|call|text|mobile|cell|sms|whatsapp|hotline|dial)\b\W{0,3}(?:\w+\W{1,3}){0,2}$", re.I)
 
 # A text longer than this is searched at its start and end only: a prompt that long is
 # past any model's context window, and a full search would cost seconds.
@@ -66,9 +69,13 @@ def _scan(text: str) -> Iterator[tuple[str, str]]:
         (_UUID, "a UUID (v1 or v4)", 2),
         (_EPOCH, "epoch seconds or milliseconds", 3),
     ):
-        match = pattern.search(text) if hints is None or hints[hint] else None
-        if match:
+        if hints is not None and not hints[hint]:
+            continue
+        for match in pattern.finditer(text):
+            if pattern is _EPOCH and _PHONE_BEFORE.search(text, max(0, match.start() - 32), match.start()):
+                continue
             yield match.group(0), label
+            break
 
 
 # Each shape above needs digits in some arrangement, and most prompt text has none of
