@@ -76,6 +76,28 @@ def test_a_subtree_read_once_is_pc401_but_not_pc402(tmp_path):
     assert found(check(tmp_path, records)) == [(4, "PC401")]
 
 
+def test_a_log_that_rewrites_an_expired_entry_is_pc402_though_it_ends_within_the_ttl(tmp_path):
+    # The same 1,500-token system prompt 6 minutes apart: the first write expired unread, so the
+    # second writes again. The log ends a minute after that, within its TTL: the first write
+    # alone proves the group is never read.
+    record = lambda t, q: logged(t, {"system": [{"type": "text", "text": zq(1500), "cache_control": cc()}], "messages": [{"role": "user", "content": q}]})
+    diagnostics = check(tmp_path, [record("2026-12-01T10:00:00Z", "Hi"), record("2026-12-01T10:06:00Z", "Hello")])
+    assert found(diagnostics) == [(1, "PC402")]
+    assert "written 2 times by 2 requests and never read" in diagnostics[0].message
+
+
+def test_a_single_write_whose_ttl_the_log_does_not_outlast_is_not_judged(tmp_path):
+    record = lambda t, q: logged(t, {"system": [{"type": "text", "text": zq(1500), "cache_control": cc()}], "messages": [{"role": "user", "content": q}]})
+    assert found(check(tmp_path, [record("2026-12-01T10:00:00Z", "Hi"), record("2026-12-01T10:04:00Z", "Hello")])) == []
+
+
+def test_a_1h_group_read_once_is_pc401_only_when_the_log_outlasts_its_writes(tmp_path):
+    record = lambda t, q: logged(t, {"system": [{"type": "text", "text": zq(1500), "cache_control": cc("1h")}], "messages": [{"role": "user", "content": q}]})
+    early = [record("2026-12-01T10:00:00Z", "a"), record("2026-12-01T10:20:00Z", "b")]
+    assert found(check(tmp_path, early)) == []  # a third request within the hour may still read it
+    assert found(check(tmp_path, early + [logged("2026-12-01T11:30:00Z", {"messages": [{"role": "user", "content": "other"}]})])) == [(1, "PC401")]
+
+
 # -- conversations in a log -------------------------------------------------------------------
 
 

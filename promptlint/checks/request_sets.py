@@ -165,13 +165,16 @@ class SetChecker:
         for group in simulation.groups:
             if not _measured(group):
                 continue
-            seen = _ttl_seen(group, simulation, timed)
-            if not seen or not (_unexplained_unread(group, explained) or group.ttl == "1h"):
+            # Never read: one write whose lifetime the set runs past proves it. Read too
+            # little: every write's lifetime must be over, or a later read may still come.
+            unread_seen = _lifetime_seen(group, group.first_write, simulation, timed)
+            all_seen = _lifetime_seen(group, group.last_write, simulation, timed)
+            if not ((unread_seen and _unexplained_unread(group, explained)) or (all_seen and group.ttl == "1h")):
                 continue  # neither rule can report it: spare its advice (it may read a request again)
             self.simulator.advise(group)
-            for finding in write_never_read(group, simulation, explained, seen):
+            for finding in write_never_read(group, simulation, explained, unread_seen):
                 yield "PC402", finding
-            for finding in long_ttl_measured(group, simulation, seen):
+            for finding in long_ttl_measured(group, simulation, all_seen):
                 yield "PC401", finding
 
     # -- templates: requests in no conversation -------------------------------------------
@@ -211,12 +214,12 @@ def _money(value: float) -> str:
     return f"${value:,.4f}" if abs(value) >= 0.00005 else f"${value:,.6f}"
 
 
-def _ttl_seen(group: Group, simulation: Simulation, timed: bool) -> bool:
-    """Whether the set runs long enough after every write to say it was never read."""
+def _lifetime_seen(group: Group, written: float | None, simulation: Simulation, timed: bool) -> bool:
+    """Whether the set runs past the lifetime of the group's write at ``written``."""
     if not timed:
         return True  # a batch: its requests run within the batch's own window
     lifetime = ttl_seconds(group.ttl or "") or 0.0
-    return group.last_write is not None and group.last_write + lifetime <= simulation.end_time
+    return written is not None and written + lifetime <= simulation.end_time
 
 
 def _measured(group: Group) -> bool:

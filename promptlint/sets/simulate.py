@@ -106,6 +106,7 @@ class Group:
     cost_with: float = 0.0
     cost_without: float = 0.0
     first_read: bool = False  # whether its first request read the cache
+    first_write: float | None = None
     last_write: float | None = None
     writers: list[int] = field(default_factory=list)  # requests (by number) that wrote it, the first WRITERS_KEPT
     break_even_reads: float | None = None
@@ -561,6 +562,8 @@ class Simulator:
             out.tokens[cls] += added
             out.wrote.append(m.number)
             group.writes += 1
+            if group.first_write is None:
+                group.first_write = now
             group.last_write = now
             if len(group.writers) < WRITERS_KEPT:
                 group.writers.append(i)
