@@ -54,7 +54,7 @@ cli.add_command(simulate_command)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Output format (default: full on a terminal, concise otherwise).")
 @click.option("--select", help="Comma-separated rule codes, prefixes (PC3) or names to enable (replaces the config's).")
 @click.option("--extend-select", help="Rules to enable in addition to the selection.")
@@ -213,7 +213,7 @@ def check(
         if output_file:
             out.close()
     for failure in result.failures:
-        click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
+        click.echo(failure.line, err=True)
     if stale and talk.warnings:
         _report_stale(stale, baseline_path)
     if talk.warnings:
@@ -351,7 +351,7 @@ def _finish_diff(fixing: _Fixing, result, engine: Engine, output_file: Path | No
         if output_file:
             out.close()
     for failure in result.failures:
-        click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
+        click.echo(failure.line, err=True)
     if talk.warnings:
         _notices(engine)
     _report_fixing(fixing, talk)
@@ -399,7 +399,7 @@ def _fixable_hint(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str | None
 
 def _write_baseline(path: Path, result, engine: Engine, talk: Talk) -> None:
     for failure in result.failures:
-        click.echo(f"promptlint: internal error while checking {failure.path}: {failure.message} (please report this)", err=True)
+        click.echo(failure.line, err=True)
     if talk.warnings:
         _notices(engine)
     if result.failures:
@@ -489,7 +489,7 @@ def _notices(engine: Engine) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--tokens", "token_mode", type=click.Choice(MODES), default="offline", show_default=True, help="offline estimates, or exact counts through count_tokens for every prefix (sends them to the API).")
 @click.option("--default-model", help="Model whose minimum applies when a request's model is unknown.")

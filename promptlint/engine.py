@@ -43,6 +43,26 @@ class FileFailure:
     path: str
     message: str
     detail: str
+    internal: bool = True  # a bug; otherwise the file could not be read (permissions, a folder that cannot be listed)
+
+    @property
+    def kind(self) -> str:
+        """Its id in SARIF and JUnit."""
+        return "internal-error" if self.internal else "file-not-read"
+
+    @property
+    def sentence(self) -> str:
+        """What the output formats say of it, at the file."""
+        if self.internal:
+            return f"promptlint could not check this file: {self.message} (please report this)"
+        return f"promptlint could not read this file: {self.message}"
+
+    @property
+    def line(self) -> str:
+        """What the command line says of it."""
+        if self.internal:
+            return f"promptlint: internal error while checking {self.path}: {self.message} (please report this)"
+        return f"promptlint: could not read {self.path}: {self.message}"
 
 
 @dataclass
@@ -114,11 +134,21 @@ def _walk(folder: Path, settings: Settings) -> Iterator[Path]:
     for entry in entries:
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            if entry.name in DEFAULT_EXCLUDE or (path / "pyvenv.cfg").exists() or _excluded(path, settings):
+            if entry.name in DEFAULT_EXCLUDE or _is_venv(path) or _excluded(path, settings):
+                continue
+            if not os.access(path, os.R_OK | os.X_OK):
+                yield path  # checking it says why it could not be read, beside the other files' findings
                 continue
             yield from _walk(path, settings)
         elif entry.name.endswith(SUFFIXES) and entry.is_file() and not _excluded(path, settings):
             yield path
+
+
+def _is_venv(folder: Path) -> bool:
+    try:
+        return (folder / "pyvenv.cfg").exists()
+    except OSError:  # a folder that cannot be searched
+        return False
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
@@ -282,6 +312,9 @@ class Engine:
         self._parsed = None
         try:
             diagnostics, failure = self.check_file(path, shown, as_path), None
+        except PermissionError as exc:
+            diagnostics = []
+            failure = FileFailure(shown, exc.strerror or str(exc), "", internal=False)
         except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
             diagnostics = []
             failure = FileFailure(shown, f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=-3))
@@ -337,6 +370,9 @@ class Engine:
                 yield Analysis(request, self.context)
 
     def check_file(self, path: Path, shown: str, as_path: Path | None = None) -> list[Diagnostic]:
+        if path.is_dir():  # a folder the walk could not list: listing it again says why
+            os.scandir(path).close()
+            return []
         if path.suffix == ".jsonl":  # checked as it is read: a log of any size
             from .sets.checking import check_jsonl
 

@@ -163,3 +163,46 @@ def test_a_jsonl_line_with_more_than_one_value_says_so_for_jsonl(tmp_path):
     found = with_neighbour(tmp_path, "batch.jsonl", f"{batch_line(0)},\n{batch_line(1)} {batch_line(2)}\n".encode())
     assert codes(found) == ["PL001", "PL001"]
     assert all("a JSONL line holds one record" in d.message and ".json file" not in d.message for d in found)
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which file permissions apply (root ignores them)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "running as root: util-linux's setpriv is needed to drop the power to read any file"
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_an_unreadable_folder_or_file_is_reported_and_the_others_are_still_checked(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "neighbour.json").write_text(json.dumps(GOOD_FINDING), encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "inside.json").write_text(json.dumps(GOOD_FINDING), encoding="utf-8")
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps(GOOD_FINDING), encoding="utf-8")
+    locked.chmod(0)
+    secret.chmod(0)
+    try:
+        for args in (["."], ["secret.json", "neighbour.json"]):
+            run = subprocess.run(
+                [*_without_root_powers(), sys.executable, "-m", "promptlint", "check", *args, "--no-cache", "--format", "sarif"],
+                cwd=tmp_path, capture_output=True, text=True,
+            )
+            assert run.returncode == 2, run.stderr
+            assert "Traceback" not in run.stderr and "internal error" not in run.stderr
+            log = json.loads(run.stdout)
+            assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]] == ["neighbour.json"]
+            notes = {n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: n for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]}
+            assert set(notes) == ({"locked", "secret.json"} if args == ["."] else {"secret.json"})
+            assert all(n["descriptor"]["id"] == "file-not-read" and "Permission denied" in n["message"]["text"] for n in notes.values())
+            assert "promptlint: could not read secret.json: Permission denied" in run.stderr
+    finally:
+        locked.chmod(0o755)
+        secret.chmod(0o644)

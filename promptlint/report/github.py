@@ -85,8 +85,8 @@ def cap_notice(diagnostics: Sequence[Diagnostic]) -> str | None:
 
 def write(diagnostics: Sequence[Diagnostic], out: TextIO, failures: Sequence[FileFailure] = ()) -> None:
     for failure in failures:
-        message = f"promptlint could not check this file: {failure.message} (please report this)"
-        out.write(command("error", {"title": "promptlint (internal error)", "file": failure.path}, message) + "\n")
+        title = "promptlint (internal error)" if failure.internal else "promptlint (file not read)"
+        out.write(command("error", {"title": title, "file": failure.path}, failure.sentence) + "\n")
     for d in diagnostics:
         out.write(annotation(d) + "\n")
     notice = cap_notice(diagnostics)

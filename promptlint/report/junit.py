@@ -37,9 +37,9 @@ def write(diagnostics: Sequence[Diagnostic], out: TextIO, failures: Sequence[Fil
         count = str(len(failures))
         suite = ET.SubElement(root, "testsuite", name="promptlint: files not checked", tests=count, failures="0", errors=count, skipped="0")
         for failure in failures:
-            case = ET.SubElement(suite, "testcase", name="internal-error", classname=_xml(failure.path), file=_xml(failure.path))
-            message = f"promptlint could not check this file: {failure.message} (please report this)"
-            ET.SubElement(case, "error", message=_xml(message), type="internal-error").text = _xml(message)
+            case = ET.SubElement(suite, "testcase", name=failure.kind, classname=_xml(failure.path), file=_xml(failure.path))
+            message = failure.sentence
+            ET.SubElement(case, "error", message=_xml(message), type=failure.kind).text = _xml(message)
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_file.setdefault(d.span.path, []).append(d)

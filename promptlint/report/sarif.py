@@ -99,8 +99,8 @@ def invocation(failures: Sequence[FileFailure]) -> dict[str, Any]:
         "toolExecutionNotifications": [
             {
                 "level": "error",
-                "descriptor": {"id": "internal-error"},
-                "message": {"text": f"promptlint could not check this file: {failure.message} (please report this)"},
+                "descriptor": {"id": failure.kind},
+                "message": {"text": failure.sentence},
                 "locations": [{"physicalLocation": {"artifactLocation": artifact(failure.path)}}],
             }
             for failure in failures

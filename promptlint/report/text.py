@@ -16,7 +16,7 @@ __all__ = ["line", "write", "summary"]
 
 def summary(diagnostics: Sequence[Diagnostic], files: int, failed: int = 0) -> str:
     if failed:
-        return f"{failed} of {files} files could not be checked (internal error); {len(diagnostics)} problems found in the others."
+        return f"{failed} of {files} files could not be checked (see above); {len(diagnostics)} problems found in the others."
     if not diagnostics:
         return f"All checks passed ({files} file{'s' if files != 1 else ''} checked)."
     counts = Counter(d.severity.value for d in diagnostics)
