@@ -220,17 +220,21 @@ class Engine:
         todo = [p for p in files if cache is None or not cache.is_clean(p)]
         if cache is not None and todo:
             # A clean file may still have to be read again: a changed file calls one of its
-            # functions. When only some files are named (pre-commit), so do the clean files the
-            # cache knows elsewhere in the project: a named file may be their new caller.
+            # functions. When only some files are named (pre-commit), so do the files the cache
+            # knows elsewhere in the project: a named file may be their new caller, or a prompt
+            # module they read (its findings are found by checking them).
             pending = set(todo)
             clean = {p: cache.callers_of(p) for p in files if p not in pending}
+            stale = set()
             if named:
                 clean.update(cache.clean_elsewhere(files))
-            stale = called_from(clean, todo)
+                stale.update(cache.readers_elsewhere(files, todo))
+            stale |= called_from(clean, todo)
             extra = sorted(stale - set(files))
             todo = [p for p in files if p in pending or p in stale] + extra
             files += extra
         result = Result(files=len(files))
+        quiet: list[Checked] = []  # checked and found nothing of their own
         pending = set(todo)
         facts = [cache.facts(p) for p in files if p not in pending] if cache is not None else []
         for checked in self._run(todo):
@@ -243,13 +247,23 @@ class Engine:
             facts.append(checked.facts)
             if cache is not None:
                 # A file with silenced findings is read again: SARIF lists them as suppressed.
-                if diagnostics or suppressed or failure is not None:
+                if failure is not None:
                     cache.forget(path)
+                elif diagnostics or suppressed:
+                    cache.record(path, False, checked.depends)
                 else:
-                    cache.mark_clean(path, checked.depends, _facts_record(checked.facts), checked.callers_of)
+                    quiet.append(checked)
             if progress:
                 progress(1)
         if cache is not None:
+            # A module with no request of its own is clean only if no other file's request
+            # found something in it (a prompt module under its caller's call).
+            found_in = {d.span.path for d in result.diagnostics} | {s.diagnostic.span.path for s in result.suppressed}
+            for checked in quiet:
+                if display_path(checked.path) in found_in:
+                    cache.record(checked.path, False, checked.depends)
+                else:
+                    cache.mark_clean(checked.path, checked.depends, _facts_record(checked.facts), checked.callers_of)
             cache.save()
         return self._settle(result, facts)
 

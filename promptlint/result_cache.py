@@ -9,6 +9,9 @@ and modification time are; when they moved but its bytes did not, its content ha
 says so. A clean result also depends on the files it read (modules, prompt files) and, for
 a function whose parameters build a request, on its callers: one whose file changed, or a
 new or changed file that calls the function (``called_from``), has the file read again.
+A file with findings is remembered too, never as clean, only for the files it read: when
+pre-commit names a prompt module alone, the modules that send requests with it are read
+again (``readers_elsewhere``), since that is where its findings are found.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ class ResultCache:
         """Whether ``path``, and every file its result depends on, is unchanged since a run
         found nothing in it."""
         entry = self._entries.get(os.path.abspath(path))
-        if not entry or not self._unchanged(path, entry):
+        if not entry or (len(entry) > 6 and not entry[6]) or not self._unchanged(path, entry):
             return False
         depends = entry[3] if len(entry) > 3 else {}
         return all(self._same_stamp(Path(dep), stamp) for dep, stamp in depends.items())
@@ -89,6 +92,18 @@ class ResultCache:
         names = entry[5] if entry and len(entry) > 5 else []
         return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
+    def readers_elsewhere(self, known: Iterable[Path], changed: Iterable[Path]) -> list[Path]:
+        """Files other than ``known`` whose last check read one of ``changed``: a named prompt
+        module's findings are found by checking the module that calls the API with it."""
+        seen = {os.path.abspath(p) for p in known}
+        wanted = {os.path.abspath(p) for p in changed}
+        found = []
+        for where, entry in self._entries.items():
+            depends = entry[3] if len(entry) > 3 and isinstance(entry[3], dict) else {}
+            if where not in seen and wanted.intersection(depends) and os.path.isfile(where):
+                found.append(Path(where))
+        return sorted(found)
+
     def clean_elsewhere(self, known: Iterable[Path]) -> dict[Path, list[str]]:
         """Clean files other than ``known`` whose results depend on their functions' callers, with those names."""
         seen = {os.path.abspath(p) for p in known}
@@ -100,6 +115,11 @@ class ResultCache:
         return found
 
     def mark_clean(self, path: Path, depends: "list[Path] | tuple" = (), facts: dict | None = None, callers_of: "list[str] | tuple" = ()) -> None:
+        self.record(path, True, depends, facts, callers_of)
+
+    def record(self, path: Path, clean: bool, depends: "list[Path] | tuple" = (), facts: dict | None = None, callers_of: "list[str] | tuple" = ()) -> None:
+        """What a check of ``path`` found; a file with findings is kept only for the files it
+        read (``readers_elsewhere``) and is never clean."""
         try:
             stat = path.stat()
             digest = _digest(path)
@@ -109,7 +129,7 @@ class ResultCache:
                 stamps[os.path.abspath(dep)] = [dep_stat.st_size, dep_stat.st_mtime_ns]
         except OSError:
             return
-        self._entries[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, digest, stamps, facts, list(callers_of)]
+        self._entries[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, digest, stamps, facts, list(callers_of), clean]
         self._changed = True
 
     def forget(self, path: Path) -> None:

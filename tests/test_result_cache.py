@@ -161,3 +161,29 @@ def test_a_file_named_alone_has_the_clean_functions_it_calls_read_again(tmp_path
     (tmp_path / "notes.py").write_text(UNRELATED, encoding="utf-8")
     alone = Engine(Settings(root=tmp_path, as_of=AS_OF)).check_paths([Path("notes.py")])
     assert alone.diagnostics == [] and alone.files == 1
+
+
+def test_a_prompt_module_named_alone_is_checked_through_the_module_that_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Pre-commit names only the edited prompt module; its request is built in app.py, which
+    # the cache knows reads it. Its finding is reported, and again on the next commit attempt.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prompts.py").write_text(f"POLICY = {LONG_PROSE!r}\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        "import anthropic\nfrom prompts import POLICY\nclient = anthropic.Anthropic()\n\n"
+        "def ask(q):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
+        "system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+        "    return r.usage.cache_read_input_tokens\n",
+        encoding="utf-8",
+    )
+    assert run(tmp_path)[0] == []  # the whole tree once: the cache learns who reads prompts.py
+
+    def named(name: str) -> list:
+        result = Engine(Settings(root=tmp_path, as_of=AS_OF)).check_paths([Path(name)])
+        return [(Path(d.span.path).name, d.code) for d in result.diagnostics]
+
+    (tmp_path / "prompts.py").write_text("from datetime import datetime\nPOLICY = f'{datetime.now()} ' + " + repr(LONG_PROSE) + "\n", encoding="utf-8")
+    assert named("prompts.py") == [("prompts.py", "PC101")]
+    assert named("prompts.py") == [("prompts.py", "PC101")]  # not remembered as clean
+    (tmp_path / "prompts.py").write_text(f"POLICY = {LONG_PROSE!r}\n", encoding="utf-8")
+    assert named("prompts.py") == []
+    assert named("prompts.py") == []
