@@ -53,6 +53,20 @@ def test_volatile_value_is_followed_to_its_origin(tmp_path, monkeypatch, source,
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == [("app.py", line, "PC101")]
 
 
+@pytest.mark.parametrize(
+    "render",
+    ["render_system(now=datetime.now())", "Template(open('system.j2').read()).render(now=datetime.now())", "fmt(datetime.now())"],
+)
+def test_a_template_the_code_cannot_see_rendered_with_the_time_is_volatile_and_of_unknown_size(tmp_path, monkeypatch, render):
+    # The rendered prompt varies with the time, but it is the whole template, not the few
+    # characters of a timestamp: no certain "too short" (PC301) that would hide the PC101.
+    source = (
+        "from datetime import datetime\nfrom jinja2 import Template\nfrom myapp.prompts import render_system, fmt\n"
+        f"def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': {render}, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
+    )
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC101", "PC302"]
+
+
 def test_a_timestamp_only_logged_or_after_the_breakpoint_is_silent(tmp_path, monkeypatch):
     source = """
     import json, logging

@@ -13,6 +13,7 @@ be known becomes a hole that says why and where it came from.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 import textwrap
 from dataclasses import dataclass, field
@@ -1039,7 +1040,9 @@ class Evaluator(TextBuilding):
             value = self.value(arg.value, f)
             volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
             if volatile:
-                return volatile[0]
+                # What it returns varies with the value, but its size is the call's, not the
+                # value's: a template rendered with the time is the whole template.
+                return dataclasses.replace(volatile[0], sample=None, insert=None)
         return unknown(f"{f.module.code(node, 50)}", f.module.span(node))
 
     def summarise(self, target: Function, node: cst.Call, f: Frame) -> object:
