@@ -785,6 +785,28 @@ def test_a_breakpoint_the_loop_repeats_or_changes(tmp_path, monkeypatch, marked,
     assert [f for f in found if f[2] == "PC202"] == expected
 
 
+@pytest.mark.parametrize(
+    "caller, expected",
+    [
+        # The helper is called in a loop with the same document: it reads what the first call wrote.
+        ("def review(document, questions):\n    return [ask(document, q) for q in questions]\n", []),
+        ("def review(document, questions):\n    for q in questions:\n        ask(document, q)\n", []),
+        # A new document on every pass: every call writes and nothing reads.
+        ("def review(documents, q):\n    return [ask(d, q) for d in documents]\n", [("app.py", 6, "PC202")]),
+        ("def review(document, q):\n    return ask(document, q)\n", [("app.py", 6, "PC202")]),
+    ],
+)
+def test_a_helper_called_in_a_loop_with_the_same_marked_document(tmp_path, monkeypatch, caller, expected):
+    source = """
+    def ask(document, q):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=300, system=POLICY, messages=[{"role": "user", "content": [
+            {"type": "text", "text": document, "cache_control": {"type": "ephemeral"}},
+            {"type": "text", "text": q}]}])
+    """
+    found = run(tmp_path, monkeypatch, {"app.py": module(source) + caller})
+    assert [f for f in found if f[2] == "PC202"] == expected
+
+
 def test_prompt_cache_key_from_an_attribute_of_an_unknown_object(tmp_path, monkeypatch):
     source = '''
 from openai import OpenAI

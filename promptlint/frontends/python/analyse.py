@@ -132,6 +132,9 @@ class Analyser:
                 if once and _own_prefix(request, call):
                     once = scope.owner is None and len(self.project.callers(scope, call.module)) == 1
                 request.call.runs_once = once  # type: ignore[union-attr]
+                # A loop around the caller's call sends the request again and again, with
+                # whatever the caller passes from outside the loop fixed (rules/PC202).
+                request.call.loop = facts.repeating_loop(caller_record, caller_module)  # type: ignore[union-attr]
             _note_caching(parsed, request)
             if item.batch:
                 request.in_batch = True

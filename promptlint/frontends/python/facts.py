@@ -40,7 +40,7 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
     if callee_name(record.node) in _RUNNABLE_BATCH and not _runnable_warmed(record) and not _one_at_a_time(record.node):
         site.fanouts.append(module.span(record.node))  # a LangChain batch runs its inputs concurrently
     site.loop_breakpoints = loop_breakpoints(record.scope, module)
-    site.loop = _repeating_loop(record, module)
+    site.loop = repeating_loop(record, module)
     site.marks_unseen = any(
         change.op == "setitem" and is_marker_key(change.args[0]) and change.pos < record.pos
         for changes in record.scope.mutations.values()
@@ -217,7 +217,7 @@ _RUNNABLE_BATCH = frozenset({"batch", "abatch", "batch_as_completed", "abatch_as
 _RUNNABLE_ONE = frozenset({"invoke", "ainvoke", "stream", "astream"})
 
 
-def _repeating_loop(record: CallRecord, module: Module) -> Span | None:
+def repeating_loop(record: CallRecord, module: Module) -> Span | None:
     """Where the innermost loop around the call starts, when it sends the call again and again:
     not a short one (``range(3)``), nor one that stops once it is sent (a retry loop's break or
     return)."""
