@@ -447,3 +447,14 @@ def test_prompt_cache_breakpoint_on_a_model_before_it_existed(lint, model, refus
     assert bool(found) == refused
     if refused:
         assert f"{model} rejects the field" in found[0].message
+
+
+def test_a_short_prompt_in_other_scripts_is_certainly_below_the_minimum(lint):
+    # The bands do not hold for emoji, Arabic or Devanagari, but a token covers at least one
+    # byte: a prompt of a few hundred bytes cannot reach 1,024 tokens.
+    for text in ("You are Northwind's helper 🚀. Be kind 😊 and brief.", "أنت مساعد خدمة العملاء لمتجر نورثويند. كن موجزا.", "आप नॉर्थविंड स्टोर के सहायक हैं। संक्षेप में उत्तर दें।"):
+        found = lint(anthropic([text_block(text)]))
+        assert codes(found) == ["PC301"], (text, [d.message for d in found])
+    # Long enough in bytes to maybe reach it: the count cannot tell.
+    found = lint(anthropic([text_block("مرحبا بكم في متجرنا. " * 200)]))
+    assert codes(found) == ["PC302"]

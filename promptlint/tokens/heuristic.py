@@ -103,6 +103,9 @@ def _band(text: str, kind: ContentKind, family: Family) -> tuple[float, float, f
         high += chars / cpt_lo
         if run_kind == "other_script" and chars > _UNSETTLED_SHARE * len(text):
             settled = False
+    if not settled:
+        # The bands do not hold for these scripts; a token still covers at least one byte.
+        high = max(high, len(text.encode("utf-8", "surrogatepass")))
     return low, point, high, settled
 
 
