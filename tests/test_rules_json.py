@@ -458,3 +458,14 @@ def test_a_short_prompt_in_other_scripts_is_certainly_below_the_minimum(lint):
     # Long enough in bytes to maybe reach it: the count cannot tell.
     found = lint(anthropic([text_block("مرحبا بكم في متجرنا. " * 200)]))
     assert codes(found) == ["PC302"]
+
+
+def test_a_converse_rest_body_without_model_id_is_read_as_converse(lint):
+    # The model is in the URL (or, in a Bedrock batch, the job's): the body is still Converse.
+    for body in (
+        {"system": [{"text": "You are a support bot."}, {"cachePoint": {"type": "default"}}], "messages": [{"role": "user", "content": [{"text": "hi"}]}]},
+        {"messages": [{"role": "user", "content": [{"text": "hi"}]}], "inferenceConfig": {"maxTokens": 256}},
+    ):
+        found = lint(body)
+        assert "PL002" not in codes(found), [d.message for d in found]
+        assert any(d.code == "PL003" and "Bedrock Converse request names no model" in d.message for d in found)

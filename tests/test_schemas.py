@@ -517,10 +517,11 @@ BEDROCK_VALID = [
         },
     ),
     ("prompt_management_without_messages", {"modelId": "arn:aws:bedrock:us-east-1:123456789012:prompt/ABCDEFGHIJ", "promptVariables": {"topic": {"text": "x"}}}),
+    # The REST body: the model is in the URL (a Bedrock batch record's modelInput: the job's).
+    ("rest_body_without_model_id", {"system": [{"text": "x"}, {"cachePoint": {"type": "default"}}], "messages": [{"role": "user", "content": [{"text": "x"}]}], "inferenceConfig": {"maxTokens": 256}}),
 ]
 
 BEDROCK_INVALID = [
-    ("model_id_missing", {"messages": [{"role": "user", "content": [{"text": "x"}]}]}),
     ("role_system_in_messages", {"modelId": "m", "messages": [{"role": "system", "content": [{"text": "x"}]}]}),
     ("role_misspelled", {"modelId": "m", "messages": [{"role": "User", "content": [{"text": "x"}]}]}),
     ("content_string_not_blocks", {"modelId": "m", "messages": [{"role": "user", "content": "x"}]}),

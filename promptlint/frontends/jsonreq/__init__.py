@@ -32,7 +32,7 @@ def looks_like_requests(data: bytes) -> bool:
 def provider_of(body: dict, registry: Registry) -> str | None:
     """Which provider's request shape ``body`` is, or None when it is not a request."""
     hint = body.get("provider")
-    if "modelId" in body or (hint == "bedrock" and "messages" in body and "anthropic_version" not in body):
+    if "modelId" in body or (hint == "bedrock" and "messages" in body and "anthropic_version" not in body) or _converse_shape(body):
         return "bedrock-converse"
     if "messages" in body and (isinstance(body["messages"], list) or any(k in body for k in _REQUEST_KEYS)):
         return "openai-chat" if _is_openai(body, registry) else "anthropic"
@@ -43,6 +43,27 @@ def provider_of(body: dict, registry: Registry) -> str | None:
     if isinstance(hint, str) and "model" in body:
         return "openai-responses" if hint in ("openai", "azure") else "anthropic"
     return None
+
+
+# Fields only Converse has. Its REST body carries no modelId (the model is in the URL), nor
+# does a Bedrock batch record's modelInput (the model is the job's).
+_CONVERSE_KEYS = ("inferenceConfig", "toolConfig", "additionalModelRequestFields", "additionalModelResponseFieldPaths", "guardrailConfig", "promptVariables", "performanceConfig")
+# Converse content blocks are keyed by kind ({"text": ...}, {"cachePoint": ...}); every other
+# shape's blocks carry a "type".
+_CONVERSE_BLOCKS = ("text", "image", "document", "toolUse", "toolResult", "cachePoint", "reasoningContent", "guardContent", "video")
+
+
+def _converse_shape(body: dict) -> bool:
+    if any(k in body for k in _CONVERSE_KEYS):
+        return True
+    if any(k in body for k in ("anthropic_version", "model", "max_tokens")) or not isinstance(body.get("system", []), list):
+        return False  # another shape, whose blocks may lack their "type" by mistake (PL002)
+    system, messages = body.get("system"), body.get("messages")
+    blocks = list(system) if isinstance(system, list) else []
+    for message in messages if isinstance(messages, list) else ():
+        content = message.get("content") if isinstance(message, dict) else None
+        blocks.extend(content if isinstance(content, list) else ())
+    return any(isinstance(b, dict) and "type" not in b and any(k in b for k in _CONVERSE_BLOCKS) for b in blocks)
 
 
 # Keys that make a body a request even where its messages are not a list (the shape is then PL002's finding);
