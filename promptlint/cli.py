@@ -296,8 +296,8 @@ def _fix_pass(diagnostics: Sequence[Diagnostic], unsafe: bool, fixing: _Fixing, 
         path = Path(shown_path)  # reports name files relative to the working folder, or as given
         try:
             original = fixes.read_source(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            fixing.warnings.append(f"{shown_path}: fixes not applied: the file cannot be read as UTF-8 text ({exc})")
+        except (OSError, SyntaxError, UnicodeDecodeError) as exc:
+            fixing.warnings.append(f"{shown_path}: fixes not applied: the file cannot be read as text ({exc})")
             continue
         text, applied = fixes.apply_fixes(original.text, found, unsafe, path=shown_path, warnings=fixing.warnings)
         if text == original.text:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .diagnostic import Applicability, Diagnostic
+from .frontends.python.encoding import source_encoding
 
 # How many times --fix fixes and checks again, at most (ruff: 100; promptlint's fixes are
 # few and rarely meet, so a handful of passes settles any file).
@@ -252,14 +253,19 @@ class Source:
 
     text: str
     bom: bool = False
+    codec: str = _CODEC  # a Python file's declared encoding (PEP 263), kept when it is written back
 
     def encode(self, text: str) -> bytes:
-        return ((_BOM if self.bom else "") + text).encode(_CODEC)
+        return ((_BOM if self.bom else "") + text).encode(self.codec)
 
 
 def read_source(path: Path) -> Source:
-    """The file's text, line endings as they are; raises OSError or UnicodeDecodeError."""
-    text = path.read_bytes().decode(_CODEC)
+    """The file's text, line endings as they are; raises OSError, SyntaxError or UnicodeDecodeError."""
+    data = path.read_bytes()
+    codec = source_encoding(data) if path.suffix in (".py", ".pyi") else _CODEC
+    if not codec.startswith("utf-8"):
+        return Source(data.decode(codec), codec=codec)
+    text = data.decode(_CODEC)
     if text.startswith(_BOM):
         return Source(text[1:], bom=True)
     return Source(text)

@@ -35,6 +35,19 @@ def test_invalid_utf8(tmp_path):
     assert "UTF-8" in found[0].message and found[0].span.line == 3
 
 
+def test_python_with_a_coding_declaration_is_read_in_that_encoding(tmp_path):
+    # A Latin-1 module (PEP 263) is valid Python: analysed, not reported as bad UTF-8.
+    source = (
+        "# -*- coding: latin-1 -*-\nimport anthropic\nclient = anthropic.Anthropic()\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
+        "system=[{'type': 'text', 'text': 'Réponds brièvement.', 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}]).usage.cache_read_input_tokens\n"
+    )
+    found = with_neighbour(tmp_path, "latin.py", source.encode("latin-1"))
+    assert codes(found) == ["PC301"]
+    unknown = with_neighbour(tmp_path, "odd.py", b"# -*- coding: klingon -*-\nimport anthropic\nanthropic.Anthropic().messages.create()\n")
+    assert codes(unknown) == ["PL001"] and "unknown encoding" in unknown[0].message
+
+
 def test_binary_file(tmp_path):
     found = with_neighbour(tmp_path, "blob.json", b'\x00\x01"messages"\xff\xfe' * 100)
     assert codes(found) == ["PL001"] and "NUL" in found[0].message

@@ -559,6 +559,15 @@ def test_pc102_fix_keeps_crlf_and_json_output_pure(app):
     assert app.read_bytes() == FIXED_APP.replace("\n", "\r\n").encode("utf-8")
 
 
+def test_pc102_fix_keeps_a_declared_latin_1_encoding(app):
+    # PEP 263: a coding declaration makes the file Latin-1; it is read and written back as such.
+    latin = "# -*- coding: latin-1 -*-\n" + APP.replace("You are the order assistant.", "Vous êtes l'assistant des commandes.")
+    app.write_bytes(latin.encode("latin-1"))
+    assert run(*PC102, "--format", "concise").exit_code == 1
+    assert run(*PC102, "--fix").exit_code == 0
+    assert app.read_bytes() == latin.replace("json.dumps(SCHEMA)", "json.dumps(SCHEMA, sort_keys=True)").encode("latin-1")
+
+
 def test_quiet_and_silent_keep_the_findings_and_drop_the_talk(standin):
     normal = run(*STANDIN, "support.json", "--format", "concise")
     quiet = run(*STANDIN, "support.json", "--format", "concise", "-q")

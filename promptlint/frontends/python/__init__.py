@@ -19,6 +19,7 @@ from typing import Iterable
 from ...registry import Registry
 from ...request import Span
 from .. import ParseError, Parsed
+from .encoding import source_encoding
 from .recognizers import configured, worth_parsing
 
 # Fields of a response's usage that report caching (PC501). LangChain puts them under
@@ -76,11 +77,16 @@ class PythonFrontend:
         if not worth_parsing(data, self._prefilter):
             return parsed
         try:
-            text = data.decode("utf-8-sig")
+            encoding = source_encoding(data)
+            text = data.decode(encoding)
+        except SyntaxError as exc:  # a coding declaration Python refuses
+            parsed.errors.append(ParseError(f"invalid Python: {exc.msg}", Span(shown, exc.lineno or 1, 1)))
+            return parsed
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            parsed.errors.append(ParseError(f"not valid UTF-8 (byte {exc.start + 1})", Span(shown, line, column)))
+            name = "UTF-8" if encoding.startswith("utf-8") else encoding
+            parsed.errors.append(ParseError(f"not valid {name} (byte {exc.start + 1})", Span(shown, line, column)))
             return parsed
         if self._analyser is None:
             from .analyse import Analyser  # libcst: paid only here

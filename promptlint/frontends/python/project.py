@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 import libcst as cst
 
 from ...request import Hole, HoleKind
+from .encoding import decode
 from .module import Import, Module, Scope, parse
 from .values import SDict
 
@@ -57,9 +58,9 @@ class Project:
         try:
             if key.stat().st_size > self.max_bytes:
                 return None
-            text = key.read_text(encoding="utf-8")
+            text = decode(key.read_bytes())
             module = parse(key, _shown(key), module_name(key), text)
-        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        except (OSError, SyntaxError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
             return None
         self.add(module)
         return module
