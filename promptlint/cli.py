@@ -129,7 +129,9 @@ def check(
         except ConfigError as exc:
             _fail(str(exc))
     if select:
-        settings.select = _selectors(select)
+        # As in Ruff: the highest-priority select is the base, and the config's adjustments
+        # to its own select go with it (`--select F401` enforces F401 whatever pyproject ignores).
+        settings.select, settings.extend_select, settings.ignore = _selectors(select), [], []
     settings.extend_select += _selectors(extend_select)
     settings.ignore += _selectors(ignore)
     if as_of:

@@ -74,6 +74,17 @@ def test_select_and_ignore(project):
     assert json.loads(ignored.stdout) == [] and ignored.exit_code == 0
 
 
+def test_select_on_the_command_line_is_the_base_the_config_s_adjustments_go(project):
+    # Ruff's rule: `--select PC303` enforces PC303 whatever pyproject's ignore and extend-select say.
+    (project / "pyproject.toml").write_text('[tool.promptlint]\nselect = ["PC2"]\nextend-select = ["PC1"]\nignore = ["PC303"]\n', encoding="utf-8")
+    configured = invoke("check", "requests", "--format", "json")
+    assert "PC303" not in {r["code"] for r in json.loads(configured.stdout)}
+    selected = invoke("check", "requests", "--select", "PC303", "--format", "json")
+    assert {r["code"] for r in json.loads(selected.stdout)} == {"PC303"}
+    adjusted = invoke("check", "requests", "--select", "PC3", "--ignore", "PC303", "--format", "json")
+    assert {r["code"] for r in json.loads(adjusted.stdout)} == {"PC301"}
+
+
 def test_unknown_selector_is_a_usage_error(project):
     result = invoke("check", "requests", "--select", "PX9")
     assert result.exit_code == 2
