@@ -349,6 +349,17 @@ def test_the_key_is_family_and_prefix_not_model(stand_in: StandIn, tmp_path: Pat
     assert len(files_in(tmp_path / "cache")) == 3
 
 
+def test_counts_from_another_endpoint_are_kept_apart(stand_in: StandIn, tmp_path: Path) -> None:
+    # A proxy or stand-in on ANTHROPIC_BASE_URL may answer anything: its counts never answer
+    # for Anthropic's, nor for another endpoint's.
+    cache = CountCache(tmp_path / "cache")
+    counter_for(stand_in, cache=cache).count(prefix_body(), "v3")
+    elsewhere = ApiCounter(api_key=KEY, base_url=stand_in.url + "/", cache=cache, timeout=5.0, max_retries=1)
+    elsewhere.count(prefix_body(), "v3")
+    assert len(stand_in.requests) == 2 and len(files_in(tmp_path / "cache")) == 2
+    assert body_digest(prefix_body(), stand_in.url) != body_digest(prefix_body())
+
+
 def test_body_digest_is_sha256_of_canonical_json_without_model() -> None:
     body = prefix_body()
     rest = {k: v for k, v in body.items() if k != "model"}
@@ -393,7 +404,7 @@ def test_atomic_writes_leave_no_temporary_files(tmp_path: Path, monkeypatch: pyt
 def test_corrupt_entries_count_as_missing(stand_in: StandIn, tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     cache = CountCache(folder)
-    digest = body_digest(prefix_body())
+    digest = body_digest(prefix_body(), stand_in.url)
     counter_for(stand_in, cache=cache).count(prefix_body(), "v3")
     [entry] = files_in(folder)
     for junk in (b"{not json", b"\xff\xfe", b"[]", b'{"family": "v3", "input_tokens": "12"}', b'{"family": "v4.8", "input_tokens": 12}', b'{"family": "v3", "input_tokens": true}'):

@@ -4,7 +4,7 @@ Used only with ``--tokens api``: the ``anthropic`` SDK is imported the first tim
 count misses the cache, never on the offline path. The prefix body is sent exactly as
 ``anthropic_prefix_body`` built it (tools, system, messages through the breakpoint, with
 ``cache_control``). Counts are cached per (tokenizer family, sha256 of the body without
-its model), so CI asks once per changed prefix.
+its model, and of the endpoint when it is not Anthropic's), so CI asks once per changed prefix.
 
 The SDK retries 408/409/429/5xx and connection errors with its own backoff (honouring
 ``retry-after-ms`` and ``retry-after``). On top of that, a small middleware holds each
@@ -39,9 +39,15 @@ _MAX_MESSAGE = 200
 _INITIAL_RETRY_DELAY, _MAX_RETRY_DELAY = 0.5, 8.0  # the SDK's backoff (anthropic/_constants.py)
 
 
-def body_digest(body: dict) -> str:
-    """sha256 of the canonical JSON of ``body`` without its model: the cache key within a family."""
+def body_digest(body: dict, endpoint: str | None = None) -> str:
+    """sha256 of the canonical JSON of ``body`` without its model: the cache key within a family.
+
+    Counts from another endpoint than Anthropic's (``ANTHROPIC_BASE_URL``: a proxy, a gateway,
+    a test stand-in) are kept apart from Anthropic's own: ``endpoint`` goes into the key.
+    """
     canonical = json.dumps({k: v for k, v in body.items() if k != "model"}, sort_keys=True, separators=(",", ":"))
+    if endpoint:
+        canonical = f"{endpoint}\n{canonical}"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -133,7 +139,7 @@ class ApiCounter:
         with `sibling` as the model when given."""
         self.last_error = None
         try:
-            digest = body_digest(body)
+            digest = body_digest(body, self.base_url)
         except (TypeError, ValueError):
             self.last_error = "count_tokens: the prefix body is not plain JSON"
             return None
