@@ -195,7 +195,7 @@ def check(
     human = output_format in (None, "text", "concise", "full")
     if output_format is None:
         output_format = "full" if output_file is None and sys.stdout.isatty() else "concise"
-    out = output_file.open("w", encoding="utf-8") if output_file else sys.stdout if not silent else io.StringIO()
+    out = _open_output(output_file) if output_file else sys.stdout if not silent else io.StringIO()
     try:
         if statistics:
             _write_statistics(shown, out, as_json=output_format == "json")
@@ -342,9 +342,18 @@ def _report_fixing(fixing: _Fixing, talk: Talk) -> None:
         click.echo(source.printable(f"promptlint: error: {error}"), err=True)
 
 
+def _open_output(path: Path, newline: str | None = None):
+    """``-o FILE``, its folders made as in Ruff; one that cannot be written is a usage error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8", newline=newline)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
 def _finish_diff(fixing: _Fixing, result, engine: Engine, output_file: Path | None, hidden_unsafe: int, exit_zero: bool, talk: Talk) -> None:
     """--diff: the diffs on stdout (or the output file), the count on stderr; exit 1 if any."""
-    out = output_file.open("w", encoding="utf-8", newline="") if output_file else sys.stdout if not talk.silent else io.StringIO()
+    out = _open_output(output_file, newline="") if output_file else sys.stdout if not talk.silent else io.StringIO()
     try:
         for diff in fixing.diffs:
             out.write(diff)

@@ -85,6 +85,15 @@ def test_select_on_the_command_line_is_the_base_the_config_s_adjustments_go(proj
     assert {r["code"] for r in json.loads(adjusted.stdout)} == {"PC301"}
 
 
+def test_output_file_folders_are_made_and_an_unwritable_one_is_a_usage_error(project):
+    made = invoke("check", "requests", "--format", "json", "-o", "reports/lint/out.json")
+    assert made.exit_code == 1 and {r["code"] for r in json.loads((project / "reports/lint/out.json").read_text(encoding="utf-8"))}
+    (project / "afile").write_text("x", encoding="utf-8")
+    refused = invoke("check", "requests", "-o", "afile/out.json")
+    assert refused.exit_code == 2 and "promptlint: error: cannot write afile/out.json" in refused.stderr
+    assert "internal error" not in refused.stderr
+
+
 def test_unknown_selector_is_a_usage_error(project):
     result = invoke("check", "requests", "--select", "PX9")
     assert result.exit_code == 2
