@@ -807,6 +807,23 @@ def test_a_helper_called_in_a_loop_with_the_same_marked_document(tmp_path, monke
     assert [f for f in found if f[2] == "PC202"] == expected
 
 
+@pytest.mark.parametrize(
+    "calls, expected",
+    [
+        ('step(h, "claude-sonnet-4-6")\n    step(h, "claude-opus-4-8")\n', [("app.py", 2, "PC104")]),
+        ('step(h, "claude-sonnet-4-6")\n    step(h, "claude-sonnet-4-6")\n', []),
+    ],
+)
+def test_callers_that_pass_different_models_choose_it_per_call(tmp_path, monkeypatch, calls, expected):
+    source = f"""
+    def step(history, model):
+        return client.messages.create(model=model, max_tokens=500, system=[{{"type": "text", "text": POLICY, "cache_control": {{"type": "ephemeral"}}}}], messages=history)
+    def run(h):
+        {calls}"""
+    found = run(tmp_path, monkeypatch, {"app.py": module(source)})
+    assert [(p, line + 3, c) for p, line, c in expected] == [f for f in found if f[2] == "PC104"]
+
+
 def test_prompt_cache_key_from_an_attribute_of_an_unknown_object(tmp_path, monkeypatch):
     source = '''
 from openai import OpenAI

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import json
 import re
 from pathlib import Path
 from typing import Iterable
@@ -109,17 +110,22 @@ class Analyser:
             if not contexts and not instances:
                 self._emit(found, CallContext(record, module, evaluator), parsed)
                 return
+            made = []
             for (params, via), (instance, built) in list(itertools.product(contexts or [({}, None)], instances or [({}, None)]))[:_MAX_CALLERS]:
                 requests = recognizer.requests(CallContext(record, module, evaluator, params, instance)) or []
-                self._emit(requests, CallContext(record, module, evaluator), parsed, via or built)
+                made.append((requests, self._emit(requests, CallContext(record, module, evaluator), parsed, via or built)))
+            _callers_disagree(made)
             return
 
-    def _emit(self, found: list[Found], call: CallContext, parsed: Parsed, via: Span | None = None) -> None:
+    def _emit(self, found: list[Found], call: CallContext, parsed: Parsed, via: Span | None = None) -> list[Request]:
+        """Each found body as a request of ``parsed``; returns them, in order."""
+        made = []
         span = call.module.span(call.node)
         span = Span(span.path, span.line, span.column)
         members = RequestSet(kind="batch", path=call.module.shown, requests=[])
         for item in found:
             request = self._request(item, span, call)
+            made.append(request)
             request.call.via = via  # type: ignore[union-attr]
             if via is not None and via in self._via_records and not call.record.loops:
                 # Made once per call of its function, for this caller: as often as the caller runs.
@@ -147,6 +153,7 @@ class Analyser:
         if members.requests:
             parsed.requests.extend(members.requests)
             parsed.sets.append(members)
+        return made
 
     def _request(self, found: Found, span: Span, call: CallContext) -> Request:
         body = found.body
@@ -168,6 +175,36 @@ class Analyser:
                 block.raw = _plain(block.raw) if not holes_in(block.raw) else None
         request.call = facts.call_site(call.record, call.module, body, span, self.project.modules())
         return request
+
+
+def _callers_disagree(made: list[tuple[list[Found], list[Request]]]) -> None:
+    """A cache-level parameter the function's callers pass different fixed values for: its
+    requests, one per caller, do not read each other's entries (PC104, chosen per call)."""
+    bodies = [(found[0].body, requests) for found, requests in made if found and requests]
+    if len(bodies) < 2:
+        return
+    for name in facts.VARYING:
+        values = {}
+        for body, _ in bodies:
+            value = body.get(name, _ABSENT)
+            if value is _ABSENT or holes_in(value):
+                continue
+            values.setdefault(json.dumps(_plain(value), sort_keys=True, default=str), value)
+        if len(values) < 2:
+            continue
+        shown = " and ".join(repr(v) if isinstance(v, str) else _short(text) for text, v in list(values.items())[:2])
+        for body, requests in bodies:
+            where = body.spans.get(name) if isinstance(body, SDict) else None
+            for request in requests:
+                if where is not None and request.call is not None:
+                    request.call.varying.setdefault(name, (where, f"its callers pass {shown}"))
+
+
+_ABSENT = object()
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _note_caching(parsed: Parsed, request: Request) -> None:
