@@ -65,6 +65,9 @@ class Hole:
     sample: str | None = None
     # A safe repair the front-end can offer: insert ``text`` at (line, column), 1-based.
     insert: tuple[int, int, str] | None = None
+    # Made once, when the module is imported (a module constant): the same on every call of a
+    # process, new in the next process.
+    at_import: bool = False
 
 
 Piece = Union[str, Hole]

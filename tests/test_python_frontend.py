@@ -67,6 +67,21 @@ def test_a_template_the_code_cannot_see_rendered_with_the_time_is_volatile_and_o
     assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC101", "PC302"]
 
 
+def test_a_value_made_at_import_is_reported_as_once_per_process(tmp_path, monkeypatch):
+    # rules.md: "a value computed once at import time in a module constant is still reported,
+    # as a warning that every new process or day writes a new cache".
+    source = (
+        "from datetime import datetime\nSYSTEM = f'{POLICY} Booted {datetime.now():%H:%M}.'\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': SYSTEM, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+        "def ask_now(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': f'{POLICY} {datetime.now()}', 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(module(source), encoding="utf-8")
+    messages = {d.span.line: d.message for d in lint_paths([tmp_path], tmp_path) if d.code == "PC101"}
+    assert "made once, at import" in messages[5] and "every process" in messages[5]
+    assert "the prefix changes with it" in messages[9]
+
+
 def test_a_timestamp_only_logged_or_after_the_breakpoint_is_silent(tmp_path, monkeypatch):
     source = """
     import json, logging

@@ -63,6 +63,14 @@ def test_a_call_in_a_loop_writes_the_shared_prompt_once_and_reads_it_after(tmp_p
     assert (g.section, g.writes, g.reads, g.action) == ("system", 1, 3, "keep-5m")
 
 
+def test_a_time_taken_at_import_is_the_same_on_every_call_of_the_process(tmp_path):
+    # SYSTEM holds the time the module was imported: every call of one process sends the same
+    # prefix, so the loop reads it as if it were constant (PC101 says the next process will not).
+    dated = HEAD.replace('SYSTEM = "zq " * 2000', 'from datetime import datetime\nSYSTEM = "zq " * 2000 + str(datetime.now())')
+    (s,) = simulated(tmp_path, dated + LABEL % "")
+    assert (s.kind, s.count, s.hits) == ("loop", 4, 3)
+
+
 def test_a_long_loop_lists_its_first_calls_and_counts_them_all(tmp_path):
     (tmp_path / "app.py").write_text(textwrap.dedent(HEAD + LABEL % ""), encoding="utf-8")
     parsed = Engine(Settings(root=tmp_path, cache=False)).parse(tmp_path / "app.py", "app.py")

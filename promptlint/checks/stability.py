@@ -137,12 +137,13 @@ def volatile_value_in_prefix(a: Analysis) -> Iterator[Finding]:
     for index, block in a.cached_blocks:
         for hole in _holes(block.text):
             if hole.kind is HoleKind.VOLATILE and (newest is None or block.message_index != newest):
-                yield Finding(
-                    hole.origin or block.span,
-                    f"{hole.label} reaches the cached prefix ({_where(a, index, block)}): the prefix changes with it, "
-                    "so the cache is written again instead of read",
-                    fix=_FIX,
+                effect = (
+                    "it is made once, at import, so every process that gets another value (a restart, for a time; "
+                    "another host or deploy, for a setting) writes the cache again"
+                    if hole.at_import
+                    else "the prefix changes with it, so the cache is written again instead of read"
                 )
+                yield Finding(hole.origin or block.span, f"{hole.label} reaches the cached prefix ({_where(a, index, block)}): {effect}", fix=_FIX)
         # Literal text in code is a constant; in a rendered request it was filled in. Only the
         # template parts are re-rendered per request: conversation history is re-sent as it was.
         if a.request.origin != "json" or block.section is Section.MESSAGES:

@@ -234,12 +234,13 @@ def _head(section: Section, role: str | None, message_index: int | None, kind: s
 
 
 # Holes whose value one run of the program computes the same way each time (a set's
-# iteration order, a dict dumped unsorted): they split the cache between processes, not calls.
+# iteration order, a dict dumped unsorted, a value made at import): they split the cache
+# between processes, not calls.
 _FIXED_IN_A_RUN = frozenset((HoleKind.UNORDERED, HoleKind.UNSORTED_JSON))
 
 
 def _hole_bytes(hole: Hole, position: int, request_number: int) -> str:
-    if hole.kind in _FIXED_IN_A_RUN:
+    if hole.kind in _FIXED_IN_A_RUN or hole.at_import:
         return f"\x00hole {position} {hole.kind.value} {hole.label}\x00"
     return f"\x00hole {request_number} {position}\x00"
 

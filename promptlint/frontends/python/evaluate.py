@@ -229,7 +229,7 @@ class Evaluator(TextBuilding):
             return Hole(HoleKind.PER_REQUEST, f.module.code(node), f.module.span(node))
         if isinstance(base, Opaque) and base.qualname in ("os.environ",):
             source = sources.volatile("os.environ.__getitem__", self.extra)
-            return Hole(HoleKind.VOLATILE, f.module.code(node), f.module.span(node), source.sample if source else None)
+            return Hole(HoleKind.VOLATILE, f.module.code(node), f.module.span(node), source.sample if source else None, at_import=_at_import(f))
         if isinstance(base, dict) and not isinstance(key, (Hole, Text)) and _hashable(key) and key in base:
             return base[key]
         if isinstance(base, dict) and isinstance(key, Hole) and key.kind is HoleKind.PER_REQUEST and base and getattr(base, "complete", True):
@@ -815,7 +815,7 @@ class Evaluator(TextBuilding):
             if qual in ("os.getenv", "os.environ.get") and len(node.args) > 1:
                 default = self.value(node.args[1].value, f)
                 sample = default if isinstance(default, str) else sample
-            return Hole(source.kind, f"{qual}()", span, sample)
+            return Hole(source.kind, f"{qual}()", span, sample, at_import=_at_import(f))
         if qual in CLIENTS:
             return self._client(qual, node, f)
         for hook in CALL_HOOKS:
@@ -1250,6 +1250,11 @@ def _deep_copy(value: object) -> object:
 
 
 _fresh = _deep_copy
+
+
+def _at_import(f: Frame) -> bool:
+    """Whether code evaluated in ``f`` runs when its module is imported (module or class body)."""
+    return f.scope.kind in ("module", "class")
 
 
 def _encloses(branches: tuple, f: Frame, scope: Scope, local: bool) -> bool:
