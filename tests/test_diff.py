@@ -121,6 +121,30 @@ def test_tool_choice_change_invalidates_the_messages_level(tmp_path):
     assert any("breakpoint 2 cannot be read: a parameter change invalidates the messages level" in n for n in out["notes"])
 
 
+def test_an_image_added_in_the_next_turn_invalidates_the_messages_level(tmp_path):
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}
+    a = body(messages=[{"role": "user", "content": "Where is my order 42?"}], cache_control=EPHEMERAL)
+    b = body(
+        messages=[
+            {"role": "user", "content": "Where is my order 42?"},
+            {"role": "assistant", "content": "Which one?"},
+            {"role": "user", "content": [image, {"type": "text", "text": "This one."}]},
+        ],
+        cache_control=EPHEMERAL,
+    )
+    a["system"][0].pop("cache_control"), b["system"][0].pop("cache_control")  # only the automatic breakpoint
+    code, out = diff_json(tmp_path, a, b)
+    assert code == 1 and out["reason"] == "parameter"
+    assert [(p["name"], p["a"], p["b"], p["invalidates"]) for p in out["parameters"]] == [("images", False, True, ["messages"])]
+
+
+def test_batch_records_on_a_platform_that_does_not_cache_batches_share_nothing(tmp_path):
+    record = lambda n: {"recordId": f"r{n}", "modelInput": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, **{k: v for k, v in body().items() if k in ("system", "messages")}}}
+    _log(tmp_path / "bedrock.jsonl", [record(1), record(2)])
+    code, out = diff_json(tmp_path, f"{tmp_path / 'bedrock.jsonl'}:1", f"{tmp_path / 'bedrock.jsonl'}:2")
+    assert code == 1 and out["reason"] == "batch" and "does not cache inside its batch API" in out["message"]
+
+
 def test_identical_prefix_in_a_growing_conversation_reads(tmp_path):
     a = body(messages=[marked_turn("user", "Where is my order 42?")])
     b = body(

@@ -152,6 +152,16 @@ def test_conversation_whose_tool_choice_changes_loses_the_messages_level(tmp_pat
     assert "tool_choice changed" in d.message and "invalidates the messages cache" in d.message
 
 
+def test_conversation_that_adds_an_image_is_pc104(tmp_path):
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}
+    later = said("hi zq", "hello zq", "more zq")
+    later[-1]["content"].insert(0, image)
+    records = [turn("s1", 0, said("hi zq")), turn("s1", 20, later)]
+    diagnostics = check(tmp_path, records)
+    assert found(diagnostics) == [(2, "PC104")]
+    assert "images" in diagnostics[0].message
+
+
 def test_conversation_that_crosses_the_lookback_is_pc203(tmp_path):
     first = said("hello zq")
     history = ["hello zq"] + [f"m{i} zq" for i in range(1, 27)]  # 27 messages: 26 positions after the first

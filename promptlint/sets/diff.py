@@ -31,7 +31,7 @@ from ..frontends.jsonreq import parse_jsonl, read_json
 from ..registry import Registry
 from ..request import Block, Request, Section
 from ..tokens.verdict import Verdict
-from .simulate import ttl_seconds
+from .simulate import has_images, ttl_seconds
 
 EXCERPT = 40  # characters of context on each side of a divergence
 _MARKER_KEYS = ("cache_control", "prompt_cache_breakpoint", "cachePoint")
@@ -450,6 +450,8 @@ def compare(a: Selected, b: Selected, ctx: Context, analyses: tuple[Analysis, An
         limit = min(limit, start)
     diff.reusable_blocks = limit
 
+    if (ra.in_batch or rb.in_batch) and not aa.facts.batch_caching:
+        return _miss(diff, "batch", f"{aa.platform} does not cache inside its batch API: nothing is cached")
     if aa.rejected:
         return _miss(diff, "a-rejected", "the API rejects A (see `promptlint check`), so A writes nothing to read")
     if ab.rejected:
@@ -653,6 +655,18 @@ def describe_divergence(d: Divergence) -> str:
 def _parameters(diff: Diff, ra: Request, rb: Request) -> Section | None:
     """Record the parameters that differ; the earliest cache level they invalidate."""
     level: Section | None = None
+    if ra.provider == "anthropic" and has_images(ra) != has_images(rb):
+        # facts.md §1.8: adding or removing images anywhere in the prompt invalidates the messages.
+        level = Section.MESSAGES
+        diff.parameters.append(
+            {
+                "name": "images",
+                "a": has_images(ra),
+                "b": has_images(rb),
+                "invalidates": [Section.MESSAGES.value],
+                "effect": f"images {'added' if has_images(rb) else 'removed'}: adding or removing images anywhere in the prompt invalidates the messages cache",
+            }
+        )
     names = list(dict.fromkeys([*ra.params, *rb.params]))
     for name in names:
         va, vb = _param(ra, name), _param(rb, name)

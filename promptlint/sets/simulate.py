@@ -280,10 +280,16 @@ def _start(platform: str, model: str | None) -> bytes:
     return _hash(json.dumps([platform, model]).encode())
 
 
+def has_images(request: Request) -> bool:
+    """Whether the request carries images or documents: adding or removing them anywhere
+    invalidates the messages cache (facts.md §1.8)."""
+    return any(b.content is ContentKind.MEDIA and b.type in ("image", "document") for b in request.blocks)
+
+
 def prefix_chain(request: Request, request_number: int, model: str | None) -> list[bytes]:
     """The identity of the prefix through each block: equal digests, equal prefixes."""
     state = _start(request.platform, model)
-    images = any(b.content is ContentKind.MEDIA and b.type in ("image", "document") for b in request.blocks)
+    images = has_images(request)
     levels: set[Section] = set()
     chain = []
     for block in request.blocks:
