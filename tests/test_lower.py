@@ -115,6 +115,17 @@ def test_batch_and_log_records():
     assert members.kind == "bodies"  # a mix of kinds
 
 
+def test_openai_batch_input_records_are_batch_requests():
+    # The OpenAI Batch API's input: {"custom_id", "method", "url", "body"}, for chat and responses.
+    lines = [
+        json.dumps({"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "gpt-4.1", "messages": [{"role": "user", "content": "x"}]}}),
+        json.dumps({"custom_id": "b", "method": "POST", "url": "/v1/responses", "body": {"model": "gpt-5", "input": "x"}}),
+    ]
+    (members,) = jsonreq.parse_jsonl("batch.jsonl", (l.encode() for l in lines), bundled()).sets
+    assert [(r.provider, r.model, r.in_batch) for r in members.requests] == [("openai-chat", "gpt-4.1", True), ("openai-responses", "gpt-5", True)]
+    assert members.kind == "batch"
+
+
 def test_log_timestamps_in_the_units_logs_write_them():
     def stamps(*values):
         lines = [json.dumps({"timestamp": v, "request": {"model": "claude-haiku-4-5", "max_tokens": 1, "messages": []}}) for v in values]

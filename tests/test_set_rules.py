@@ -219,6 +219,45 @@ def test_batch_of_different_prompts_is_not_pc101(tmp_path):
     assert found(check(tmp_path, records)) == []
 
 
+def openai_turn(t: float, messages: list[dict], tools: list[str], system: str = "You answer shipping questions. " * 300) -> dict:
+    return {
+        "timestamp": t,
+        "request": {
+            "model": "gpt-4.1",
+            "prompt_cache_key": "support",
+            "user": "s1",
+            "tools": [{"type": "function", "function": {"name": n, "parameters": {"type": "object"}}} for n in tools],
+            "messages": [{"role": "system", "content": system}, *messages],
+        },
+    }
+
+
+def test_openai_conversation_whose_tools_reorder_is_pc104(tmp_path):
+    # No breakpoint: OpenAI caches the prefix by itself; the tools and system messages are the
+    # part every turn shares, and reordering the tools invalidates it.
+    first = [{"role": "user", "content": "Where is order 42?"}]
+    second = first + [{"role": "assistant", "content": "It shipped."}, {"role": "user", "content": "And 43?"}]
+    third = second + [{"role": "assistant", "content": "Not yet."}, {"role": "user", "content": "Why?"}]
+    clean = [openai_turn(0, first, ["lookup", "refund"]), openai_turn(20, second, ["lookup", "refund"]), openai_turn(40, third, ["lookup", "refund"])]
+    assert found(check(tmp_path, clean)) == []
+    reordered = clean[:2] + [openai_turn(40, third, ["refund", "lookup"])]
+    diagnostics = check(tmp_path, reordered)
+    assert found(diagnostics) == [(3, "PC104")] and "the same tools in a different order" in diagnostics[0].message
+
+
+def test_openai_batch_whose_system_message_carries_a_request_id_is_pc101(tmp_path):
+    records = [
+        {"custom_id": f"r{n}", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "gpt-4.1", "messages": [
+            {"role": "system", "content": f"Request ref-{n * 7919:06d}. " + "You label support tickets. " * 300},
+            {"role": "user", "content": f"Ticket {n}: my parcel is late."},
+        ]}}
+        for n in range(6)
+    ]
+    diagnostics = check(tmp_path, records)
+    assert found(diagnostics) == [(1, "PC101")]
+    assert "in the prefix cached automatically" in diagnostics[0].message
+
+
 def test_set_findings_are_suppressed_like_any_other(tmp_path):
     records = [stage2("a", "T0", 1), stage2("b", "T1", 2), stage2("c", "T1", 3), stage2("d", "T1", 4)]
     path = tmp_path / "set.jsonl"

@@ -30,7 +30,7 @@ from ..request import Request, Section
 from ..sets.conversations import Conversations
 from ..sets.members import Recent
 from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence
-from ..sets.simulate import Group, Simulation, Simulator, block_digest, positions, ttl_seconds
+from ..sets.simulate import Group, Simulation, Simulator, block_digest, positions, prefix_chain, ttl_seconds
 from . import Finding, rule
 from .analysis import Analysis, Context
 
@@ -71,6 +71,10 @@ class Turn:
     @classmethod
     def of(cls, i: int, a: Analysis, chain: list[bytes] | None, read_block: int | None, timestamp, kind: str, reported, fetch) -> Turn:
         ends = [m.index for m in a.live]
+        if not ends and _caches_by_itself(a):
+            # No breakpoint: the tools and system (developer) messages are the prefix every
+            # request of a conversation or template shares (rules.md, PC101 for automatic caching).
+            ends = [j for j, b in enumerate(a.request.blocks) if b.section is not Section.MESSAGES][-1:]
         last, first = (max(ends), min(ends)) if ends else (None, None)
         known = chain is not None
         return cls(
@@ -94,6 +98,11 @@ class Turn:
     def selected(self) -> Selected:
         r = self.request
         return Selected(f"{r.span.path}:{r.span.line}", r, self.timestamp, self.kind)
+
+
+def _caches_by_itself(a: Analysis) -> bool:
+    """A provider that caches prefixes without a breakpoint (OpenAI, DeepSeek, Gemini implicit)."""
+    return not a.facts.opt_in and not a.rejected
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,8 @@ class SetChecker:
         """Take request ``i``; return the codes of its request findings the set overrules."""
         outcome = self.simulator.feed(i, a, now, usage)
         chain = self.simulator.chain
+        if chain is None and _caches_by_itself(a):  # not simulated, but its prefix is still compared
+            chain = prefix_chain(a.request, i, a.sizing_model.id if a.sizing_model else a.request.model)
         me = Turn.of(i, a, chain, outcome.read_block, timestamp, kind, reported, self.fetch)
         try:
             return self._compare(me, a, chain, session, now, {"PC202"} if outcome.simulated else set())
@@ -426,7 +437,7 @@ def _template_bytes(t: _Template) -> Iterator[Finding]:
         return
     yield Finding(
         ra.blocks[d.index].span,
-        f"requests built from one template differ before breakpoint 1 at {describe_divergence(d)} (line {ra.span.line} vs "
+        f"requests built from one template differ {'before breakpoint 1' if first.analysis.marked else 'in the prefix cached automatically'} at {describe_divergence(d)} (line {ra.span.line} vs "
         f"line {rb.span.line}): {singles:,} of {t.members:,} have a prefix no other request shares, so each writes the cache "
         "and none reads it",
         note=f"same: {d.excerpt['before']} | line {ra.span.line}: {d.excerpt['a']} | line {rb.span.line}: {d.excerpt['b']}",
@@ -459,10 +470,11 @@ def _template_parameters(t: _Template, ctx: Context) -> Iterator[Finding]:
     lines = sorted(line for identity, kept in t.lines.items() if identity != common for line in kept)
     shown = ", ".join(map(str, lines[:5])) + (", …" if differing > 5 else "")
     others = t.members - differing
+    shared = "the prefix through the first breakpoint" if ref.analysis.marked else "the system messages"
     yield Finding(
         b.model_span if diff.reason == "model" and b.model_span else b.span,
-        f"{_uses(differing, 'request')} (line{'s' if differing > 1 else ''} {shown}) share the prefix through the first "
-        f"breakpoint with {others} other{'s' if others > 1 else ''} but not {_changed(diff)}: {diff.message}",
+        f"{_uses(differing, 'request')} (line{'s' if differing > 1 else ''} {shown}) share {shared} "
+        f"with {others} other{'s' if others > 1 else ''} but not {_changed(diff)}: {diff.message}",
         note=_parameters_note(diff),
         fix=Fix("send requests that share a prefix with the same model, tools and cache parameters"),
         data={"requests": t.members, "differing": differing},

@@ -114,6 +114,8 @@ def _request_of(record: dict) -> tuple[dict, tuple, str]:
         return record["params"], ("params",), "batch"
     if isinstance(record.get("modelInput"), dict) and "recordId" in record:  # Bedrock batch inference
         return record["modelInput"], ("modelInput",), "batch"
+    if isinstance(record.get("body"), dict) and "custom_id" in record and "url" in record:  # OpenAI Batch API input
+        return record["body"], ("body",), "batch"
     if isinstance(record.get("request"), dict) and ("timestamp" in record or "response" in record):
         return record["request"], ("request",), "log"
     return record, (), "bodies"
