@@ -469,3 +469,10 @@ def test_a_converse_rest_body_without_model_id_is_read_as_converse(lint):
         found = lint(body)
         assert "PL002" not in codes(found), [d.message for d in found]
         assert any(d.code == "PL003" and "Bedrock Converse request names no model" in d.message for d in found)
+
+
+def test_dates_written_with_dots_or_year_first_slashes_next_to_now_words(lint):
+    for text in ("Current date: 01.12.2026.", "Today: 2026/12/01.", "Today is 2026.12.01."):
+        found = lint(anthropic([text_block(text + " " + LONG_PROSE)]))
+        assert codes(found) == ["PC101"], text
+    assert lint(anthropic([text_block("Use version 3.14.15 of the API. " + LONG_PROSE)])) == []

@@ -12,9 +12,10 @@ from . import Finding, rule
 from .analysis import Analysis
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-# Dates and times as prompts write them: 2026-11-22, 11/22/2026, 14:03, Nov 22, 2026, 22 November 2026.
+# Dates and times as prompts write them: 2026-11-22, 2026/11/22, 11/22/2026, 22.11.2026, 14:03,
+# Nov 22, 2026, 22 November 2026.
 _DATE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"\b(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{4}([/.])\d{1,2}\1\d{1,2}\b|\d{1,2}\.\d{1,2}\.\d{4}\b|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}})",
     re.I,
 )
@@ -83,7 +84,7 @@ def _scan(text: str) -> Iterator[tuple[str, str]]:
 # start) than ruling them out. In ASCII text, bytes mapped to digit "0", space " ", the
 # separators kept and all else "x" show the arrangements as plain substrings.
 _SHAPE_BYTES = bytes(
-    ord("0") if re.fullmatch(r"\d", chr(c)) else ord(" ") if re.fullmatch(r"\s", chr(c)) else c if chr(c) in ":-/" else ord("x")
+    ord("0") if re.fullmatch(r"\d", chr(c)) else ord(" ") if re.fullmatch(r"\s", chr(c)) else c if chr(c) in ":-/." else ord("x")
     for c in range(256)
 )
 # What a month-name date needs: a month word, then spaces and a digit (on lower-cased
@@ -95,7 +96,7 @@ _MONTHS = "months"  # the _DATE hint when a month-name date may be there
 # where no month-name date can be, found by skipping from digit to digit instead of
 # trying the pattern at every word.
 _DATE_NUMERIC = re.compile(
-    r"\d(?<!\w\d)(?:\d{3}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d?/\d{1,2}/\d{2,4}|\d?:\d{2}(?:\s*[ap]\.?m\.?)?)",
+    r"\d(?<!\w\d)(?:\d{3}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{3}([/.])\d{1,2}\1\d{1,2}\b|\d?\.\d{1,2}\.\d{4}\b|\d?/\d{1,2}/\d{2,4}|\d?:\d{2}(?:\s*[ap]\.?m\.?)?)",
     re.I,
 )
 _UUID_HINT = re.compile(r"-[0-9a-f]{4}-[14]", re.I)
@@ -108,7 +109,7 @@ def _hints(text: str) -> tuple[object, bool, bool, bool] | None:
     if not text.isascii():
         return None
     shape = text.encode("ascii").translate(_SHAPE_BYTES)
-    date: object = b"0-0" in shape or b"0/0" in shape or b"0:0" in shape
+    date: object = b"0-0" in shape or b"0/0" in shape or b"0:0" in shape or b"0.0" in shape
     digit = shape.find(b" 0") + 1
     if digit:
         backwards = text.lower()[::-1]
