@@ -17,6 +17,16 @@ except ModuleNotFoundError:  # Python 3.10
 
 _CODE_LIST = {"type": "array", "items": {"type": "string"}}
 _GLOB_LIST = {"type": "array", "items": {"type": "string"}}
+# A model's prices (US dollars per million tokens), every one of them: a typo is an error, not a 0.
+_PRICE_KEYS = ("input", "write_5m", "write_1h", "read", "output")
+_PRICES: dict[str, Any] = {
+    "type": "object",
+    "required": list(_PRICE_KEYS),
+    "additionalProperties": False,
+    "properties": {k: {"type": "number", "minimum": 0} for k in _PRICE_KEYS},
+}
+# Where a minimum can be given: the first-party table ("default") and each platform.
+_PLATFORMS = ("default", "anthropic", "bedrock", "vertex", "openai", "deepseek", "gemini")
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -65,8 +75,9 @@ SCHEMA: dict[str, Any] = {
                     "family": {"type": "string"},
                     "aliases": {"type": "array", "items": {"type": "string"}},
                     "patterns": {"type": "array", "items": {"type": "string"}},
-                    "min_tokens": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
-                    "prices": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                    "min_tokens": {"type": "object", "propertyNames": {"enum": list(_PLATFORMS)}, "additionalProperties": {"type": "integer", "minimum": 0}},
+                    "prices": _PRICES,
+                    "prices_long": {**_PRICES, "required": [*_PRICES["required"], "above_tokens"], "properties": {**_PRICES["properties"], "above_tokens": {"type": "integer", "minimum": 0}}},
                     "replacement": {"type": "string"},
                     # TOML dates; checked when the registry reads them.
                     "deprecated": {},

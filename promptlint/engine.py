@@ -190,6 +190,8 @@ class Engine:
         self.enabled = settings.enabled(self.rules, names)
         self.request_rules = list(checks.request_rules(self.enabled))
         registry = registry_module.load(settings.models)
+        if settings.default_model and registry.resolve(settings.default_model).model is None:
+            raise registry_module.RegistryError(registry.unknown_model("default-model", settings.default_model))
         api, notice = select.api_counter() if settings.tokens == "api" else (None, None)
         self.context = Context(
             registry=registry,

@@ -152,6 +152,12 @@ def test_config_default_model(project):
         ("safety-margin = 3", "safety-margin: 3 is greater than the maximum of 0.9"),
         ('severity = { PC101 = "fatal" }', "severity.PC101: 'fatal' is not one of"),
         ("select = [", "not valid TOML"),
+        # A typo in a value must not quietly change what is reported.
+        ('default-model = "claude-sonet-4-6"', "default-model 'claude-sonet-4-6' is not a model the registry knows (did you mean 'claude-sonnet-4-6'?)"),
+        ('[[tool.promptlint.models]]\nid = "claude-sonnet-4-6"\nfamily = "v999"', "unknown family 'v999'"),
+        ('[[tool.promptlint.models]]\nid = "claude-sonnet-4-6"\nprovider = "nope"', "unknown provider 'nope'"),
+        ('[[tool.promptlint.models]]\nid = "claude-sonnet-4-6"\nmin_tokens = { bedrok = 1024 }', "'bedrok' is not one of"),
+        ('[[tool.promptlint.models]]\nid = "claude-sonnet-4-6"\nprices = { inptu = 1.0 }', "'input' is a required property"),
     ],
 )
 def test_bad_config_is_one_line_and_exit_2(project, body, message):
@@ -161,6 +167,12 @@ def test_bad_config_is_one_line_and_exit_2(project, body, message):
     assert result.stdout == ""
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_date_time_in_the_config_is_read_as_its_day(project):
+    _config(project, '[[tool.promptlint.models]]\nid = "claude-sonnet-4-5"\nretired = 2026-01-01T10:00:00')
+    result = invoke("check", "requests", "--format", "json")
+    assert result.exit_code == 1 and "internal error" not in result.stderr
 
 
 def test_rule_command():

@@ -161,6 +161,19 @@ def test_log_where_one_request_reorders_its_tools_misses(tmp_path):
 # -- (3) a gap longer than the TTL expires the entry; a read refreshes it ------------------
 
 
+def test_a_prompt_over_the_long_tier_is_priced_at_it(tmp_path):
+    # Haiku 5.5 has two price tiers (facts.md §1.6): prompts over 100k tokens cost 5x. Two batch
+    # entries sharing a 150,000-token marked system prompt: one 5m write, one read, at 50% off.
+    model = REG.get("claude-haiku-5-5")
+    short, long = model.prices, model.prices_long
+    assert model.long_above == 100_000 and (long.input, long.write_5m, long.read) == (0.50, 0.625, 0.05) and short.input == 0.10
+    entry = lambda n: {"custom_id": f"e{n}", "params": {"model": "claude-haiku-5-5", "max_tokens": 8, "system": [{"type": "text", "text": zq(150_000), "cache_control": cc()}], "messages": [{"role": "user", "content": f"q{n}"}]}}
+    s = run(tmp_path, [entry(1), entry(2)])
+    with_, without, _ = s.cost()
+    assert with_ == pytest.approx((150_000 * 0.625 + 150_000 * 0.05) * 0.5 / 1e6)
+    assert without == pytest.approx(300_000 * 0.50 * 0.5 / 1e6)
+
+
 def test_log_gap_longer_than_ttl_expires_the_entry(tmp_path):
     def body(n):
         return {"system": [{"type": "text", "text": zq(2000), "cache_control": cc()}], "messages": [{"role": "user", "content": f"q{n} zq zq zq"}]}

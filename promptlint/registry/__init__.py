@@ -10,6 +10,7 @@ framework; what the ids mean is data.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -45,11 +46,20 @@ class Model:
     patterns: tuple[str, ...] = ()
     min_tokens: Mapping[str, int] = field(default_factory=dict)
     prices: Prices | None = None
+    # A second price tier for long prompts (Haiku 5.5: over 100k tokens), and where it starts.
+    prices_long: Prices | None = None
+    long_above: int | None = None
     deprecated: dt.date | None = None
     retired: dt.date | None = None
     replacement: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
     notes: str = ""
+
+    def prices_for(self, prompt_tokens: int) -> Prices | None:
+        """The prices of a request whose prompt is ``prompt_tokens`` long."""
+        if self.prices_long is not None and self.long_above is not None and prompt_tokens > self.long_above:
+            return self.prices_long
+        return self.prices
 
     def minimum(self, platform: str) -> int | None:
         """Minimum cacheable prefix on ``platform``; ``default`` covers the first-party table."""
@@ -207,6 +217,12 @@ class Registry:
                 return Resolution(spelled, model, platform)
         return Resolution(spelled, None, platform)
 
+    def unknown_model(self, setting: str, model_id: str) -> str:
+        """What to say of a model id a setting names that the registry does not know."""
+        close = difflib.get_close_matches(model_id.lower(), list(self._by_name), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"{setting} {model_id!r} is not a model the registry knows{hint}; add it under [[tool.promptlint.models]] if it is new"
+
     def get(self, model_id: str) -> Model | None:
         return self._by_name.get(model_id.lower())
 
@@ -229,6 +245,9 @@ class Registry:
         """A registry with config entries added, or merged into the model of the same id."""
         models = list(self.models)
         for entry in entries:
+            for key, known in (("family", self.families), ("provider", self.providers)):
+                if key in entry and entry[key] not in known:
+                    raise RegistryError(f"model {entry.get('id', '?')!r}: unknown {key} {entry[key]!r} (known: {', '.join(sorted(known))})")
             existing = self.get(str(entry.get("id", "")))
             if existing is not None:
                 merged = _model(_unparse(existing) | dict(entry))
@@ -240,7 +259,7 @@ class Registry:
 
 def _model(entry: Mapping[str, Any]) -> Model:
     try:
-        prices = entry.get("prices")
+        prices, long = entry.get("prices"), entry.get("prices_long")
         return Model(
             id=str(entry["id"]),
             provider=str(entry.get("provider", "anthropic")),
@@ -248,9 +267,9 @@ def _model(entry: Mapping[str, Any]) -> Model:
             aliases=tuple(entry.get("aliases", ())),
             patterns=tuple(entry.get("patterns", ())),
             min_tokens={str(k): int(v) for k, v in dict(entry.get("min_tokens", {})).items()},
-            prices=Prices(**{k: float(v) for k, v in prices.items() if k in Prices.__dataclass_fields__})
-            if prices
-            else None,
+            prices=_prices(prices) if prices else None,
+            prices_long=_prices(long) if long else None,
+            long_above=int(long["above_tokens"]) if long else None,
             deprecated=_date(entry.get("deprecated")),
             retired=_date(entry.get("retired")),
             replacement=entry.get("replacement"),
@@ -277,10 +296,18 @@ def _unparse(model: Model) -> dict[str, Any]:
     }
     if model.prices:
         data["prices"] = dict(model.prices.__dict__)
+    if model.prices_long:
+        data["prices_long"] = {**model.prices_long.__dict__, "above_tokens": model.long_above}
     return data
 
 
+def _prices(table: Mapping[str, Any]) -> Prices:
+    return Prices(**{k: float(v) for k, v in table.items() if k in Prices.__dataclass_fields__})
+
+
 def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):  # a TOML date-time: the day is what lifecycle rules compare
+        return value.date()
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))

@@ -447,12 +447,13 @@ class Simulator:
         if request.in_batch and not facts.batch_discount:
             self.notes.add(f"no batch discount is recorded for {a.platform}: batch requests are priced at the on-demand rate")
         total = a.prefix_estimate(len(request.blocks) - 1).point if request.blocks else 0
+        prices = model.prices_for(total) if model else None  # a long prompt may have its own tier
         why = _not_simulated(a)
         if why:
             out.notes.append(why)
             self.notes.add(why)
             out.tokens["uncached"] = total
-            self._settle(out, model.prices if model else None, usage)
+            self._settle(out, prices, usage)
             return out
         out.simulated = True
         chain = self.chain = prefix_chain(request, i, model.id if model else request.model)
@@ -497,10 +498,10 @@ class Simulator:
                     status={Verdict.BELOW: "below-minimum", Verdict.UNCERTAIN: "uncertain"}.get(verdict, "cached"),
                     span=m.breakpoint.span,
                     minimum=minimum,
-                    prices=model.prices if model else None,
+                    prices=prices,
                     discount=out.batch_discount,
                     first_request=i,
-                    options=_options(model.prices if model else None, facts.ttls),
+                    options=_options(prices, facts.ttls),
                 )
                 groups[chain[m.index]] = group
                 created.append(group)
@@ -529,7 +530,6 @@ class Simulator:
                     break
         for group in created:
             group.first_read = hit is not None
-        prices = model.prices if model else None
         factor = (1.0 - out.batch_discount) / 1_000_000
         done = 0
         if hit is not None:
