@@ -188,8 +188,11 @@ class CallSite:
     fanouts: list[Span] = field(default_factory=list)
     loop_breakpoints: list[Span] = field(default_factory=list)
     marks_unseen: bool = False
-    # The innermost loop around the call in its own function, where it starts.
+    # The innermost loop around the call in its own function, where it starts; or around
+    # the caller's call (``via``), and then where the caller's function starts: only a value
+    # that function has before the loop is the same on every pass.
     loop: Span | None = None
+    loop_owner: Span | None = None
     # The call of the enclosing function this request was evaluated for, when its
     # parameters build the request and the checked code shows who passes them.
     via: Span | None = None

@@ -809,6 +809,8 @@ def test_a_breakpoint_the_loop_repeats_or_changes(tmp_path, monkeypatch, marked,
         # A new document on every pass: every call writes and nothing reads.
         ("def review(documents, q):\n    return [ask(d, q) for d in documents]\n", [("app.py", 6, "PC202")]),
         ("def review(document, q):\n    return ask(document, q)\n", [("app.py", 6, "PC202")]),
+        # What an object passed in answers is new on every pass (an agent's observation).
+        ("def run(browser, q):\n    while True:\n        ask(browser.snapshot(), q)\n", [("app.py", 6, "PC202")]),
     ],
 )
 def test_a_helper_called_in_a_loop_with_the_same_marked_document(tmp_path, monkeypatch, caller, expected):

@@ -30,7 +30,7 @@ def _fixed_in_loop(hole: Hole, call: CallSite) -> bool:
     """A parameter of the function the call repeats in a loop (a document passed in, then one
     question after another about it): the loop sends the marked prefix again and again, and
     reads it. A value made by a call (a time, an input) may be made anew on every pass."""
-    loop, origin = call.loop, hole.origin
+    loop, origin, owner = call.loop, hole.origin, call.loop_owner
     return (
         loop is not None
         and hole.kind is HoleKind.PER_REQUEST
@@ -38,6 +38,7 @@ def _fixed_in_loop(hole: Hole, call: CallSite) -> bool:
         and origin is not None
         and origin.path == loop.path
         and origin.line < loop.line
+        and (owner is None or origin.line >= owner.line)
     )
 
 

@@ -141,6 +141,10 @@ class Analyser:
                 # A loop around the caller's call sends the request again and again, with
                 # whatever the caller passes from outside the loop fixed (rules/PC202).
                 request.call.loop = facts.repeating_loop(caller_record, caller_module)  # type: ignore[union-attr]
+                owner = caller_record.scope.node
+                request.call.loop_owner = caller_module.span(owner) if isinstance(owner, cst.FunctionDef) else None  # type: ignore[union-attr]
+                if request.call.loop_owner is None:  # type: ignore[union-attr]
+                    request.call.loop = None  # type: ignore[union-attr]
             _note_caching(parsed, request)
             if item.batch:
                 request.in_batch = True
