@@ -408,6 +408,19 @@ def reply(user_id, conversation_id, text, prompt_version="v3", user=None):
     assert run(tmp_path, monkeypatch, files) == expected
 
 
+@pytest.mark.parametrize("client", ["OpenAI()", "AzureOpenAI(api_version='2025-01-01-preview')"])
+def test_azure_openai_is_checked_as_openai(tmp_path, monkeypatch, client):
+    source = f"""
+from datetime import datetime
+from openai import OpenAI, AzureOpenAI
+oai = {client}
+def reply(text):
+    return oai.chat.completions.create(model="gpt-4.1", messages=[{{"role": "system", "content": POLICY + datetime.now().isoformat()}}, {{"role": "user", "content": text}}])
+"""
+    files = {"app.py": f"POLICY = {LONG!r}\n" + source.lstrip("\n") + "\ndef log(r):\n    return r.usage.prompt_tokens_details.cached_tokens\n"}
+    assert run(tmp_path, monkeypatch, files) == [("app.py", 6, "PC101")]
+
+
 # -- the run goes on ------------------------------------------------------------------------------------
 
 

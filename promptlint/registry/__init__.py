@@ -326,6 +326,12 @@ def _family(name: str, table: Mapping[str, Any]) -> Family:
     )
 
 
+def _inherited(table: Mapping[str, Any], providers: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A platform that serves another's API with its facts (``like = "openai"``), its own keys on top."""
+    like = table.get("like")
+    return {**providers.get(like, {}), **table} if isinstance(like, str) else table
+
+
 def _provider(name: str, table: Mapping[str, Any]) -> ProviderFacts:
     known = {k: v for k, v in table.items() if k in ProviderFacts.__dataclass_fields__}
     if "min_tokens" in table:
@@ -340,7 +346,7 @@ def parse(data: Mapping[str, Any]) -> Registry:
     return Registry(
         models=[_model(m) for m in data.get("models", [])],
         families={k: _family(k, v) for k, v in data.get("families", {}).items()},
-        providers={k: _provider(k, v) for k, v in data.get("providers", {}).items()},
+        providers={k: _provider(k, _inherited(v, data.get("providers", {}))) for k, v in data.get("providers", {}).items()},
         updated=_date(meta.get("updated")) or dt.date.min,
         sources=data.get("sources", {}),
         counting=data.get("counting", {}),
