@@ -8,6 +8,10 @@ and a baseline): Ruff's ``# noqa`` with its RUF100 check. A directive is a comme
     x = build()  # promptlint: ignore                                 every code
     x = build()  # promptlint: ignore[PC101] -- the date is fixed per deploy
 
+The ``promptlint:`` marker and ``ignore`` may be in any case. Ruff's and flake8's
+``# noqa: PC101, E501`` works too, for the PC and PL codes it names (a bare ``# noqa`` is
+another tool's, and silences nothing here).
+
 It silences the findings reported on its own line, and those reported on any line of the
 innermost statement that starts on its line (so one comment on the first line of a
 multi-line call covers the call's arguments; decorators count as part of their ``def``).
@@ -17,7 +21,7 @@ silenced by a directive on the line where the string ends, after the closing quo
 
 Comments are found with ``tokenize``, so the text in a string literal is not a directive;
 statement extents come from ``ast``. Both run only when the file's bytes contain
-``promptlint:``, so files without directives cost one substring search. A file that does
+``promptlint:`` or ``noqa``, so files without directives cost one substring search. A file that does
 not tokenize or parse gets no suppression (its parse error is reported anyway).
 
 A directive that suppressed nothing in this run is reported as PL004
@@ -51,15 +55,18 @@ from .request import Span
 CODE = "PL004"
 _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12+
 _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
-MARKER = b"promptlint:"
 
 # Where a directive starts inside a comment: at its start, or after whitespace that follows
 # another tool's directive (a noqa first, then ours). Prose that quotes a directive between
 # backticks is not one.
-_START = re.compile(r"(?:^|(?<=\s))#[ \t]*promptlint:")
+_START = re.compile(r"(?:^|(?<=\s))#[ \t]*promptlint:", re.I)
+# Ruff's and flake8's ``# noqa: CODES``, shared with other linters: the PC/PL codes in it
+# are promptlint's (a bare ``# noqa``, or one naming only other tools' codes, is not).
+_NOQA = re.compile(r"(?:^|(?<=\s))#[ \t]*noqa[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]+)*)", re.I)
+_OUR_CODE = re.compile(r"P[CL][0-9]{3}", re.I)
 # What must follow it: ``ignore``, optional ``[codes]``, then the end, ``-- reason`` or
 # another comment (``# noqa``). Anything else is not understood, and silences nothing.
-_BODY = re.compile(r"[ \t]*ignore(?:[ \t]*\[(?P<codes>[^\]]*)\])?[ \t]*(?:--[ \t]*(?P<reason>.*?)[ \t]*$|(?=#)|$)")
+_BODY = re.compile(r"[ \t]*ignore(?:[ \t]*\[(?P<codes>[^\]]*)\])?[ \t]*(?:--[ \t]*(?P<reason>.*?)[ \t]*$|(?=#)|$)", re.I)
 
 
 def without_directive(line: str) -> str:
@@ -120,7 +127,8 @@ def scan(source: bytes) -> Scan | None:
     try:
         for tok in tokenize.tokenize(io.BytesIO(source).readline):
             if tok.type == tokenize.COMMENT:
-                if "promptlint:" in tok.string:
+                lowered = tok.string.lower()
+                if "promptlint:" in lowered or "noqa" in lowered:
                     own_line = not tok.line[: tok.start[1]].strip()
                     found.extend(_parse_comment(tok.string, tok.start[0], tok.start[1], own_line))
             elif tok.type == tokenize.STRING:
@@ -145,8 +153,19 @@ def _ends(string_ends: dict[int, int], first: int, last: int) -> None:
         string_ends[line] = last  # an f-string ends after the strings inside it, and comes after them
 
 
+def _may_have_directives(source: bytes) -> bool:
+    """Whether a directive may be in ``source``, in any case (``# PromptLint: Ignore``)."""
+    lowered = source.lower()
+    return b"promptlint:" in lowered or b"noqa" in lowered
+
+
 def _parse_comment(comment: str, line: int, column: int, own_line: bool) -> Iterator[Directive]:
     """The directives in one comment token; ``column`` is the token's 0-based start."""
+    for noqa in _NOQA.finditer(comment):
+        ours = tuple(c.upper() for c in re.split(r"[\s,]+", noqa.group("codes")) if _OUR_CODE.fullmatch(c))
+        if ours:
+            at = column + noqa.start() + 1
+            yield Directive(line, at, column + noqa.end(), noqa.group(0), ours, None, not comment[: noqa.start()].strip() and own_line)
     pos = 0
     while (start := _START.search(comment, pos)) is not None:
         body = _BODY.match(comment, start.end())
@@ -216,7 +235,7 @@ def apply(
     ``names``: every rule's code → name; ``report`` makes a PL004 diagnostic of a finding.
     Unused directives are reported (as PL004, in ``kept``) only when PL004 is active.
     """
-    if MARKER not in source:
+    if not _may_have_directives(source):
         return Outcome(list(diagnostics))
     scanned = scan(source)
     if scanned is None or not scanned.directives:

@@ -129,6 +129,19 @@ def test_several_codes_and_rule_names():
     assert silenced(run("x = 1  # promptlint: ignore[pc101]\n", finding("PC101", 1))) == [("PC101", 1)]
 
 
+def test_the_marker_in_any_case_and_ruff_s_noqa_for_our_codes():
+    assert silenced(run("x = 1  # PROMPTLINT: IGNORE[pc101]\n", finding("PC101", 1))) == [("PC101", 1)]
+    # Ruff's and flake8's form, shared with other tools: only the PC/PL codes are ours.
+    out = run("x = 1  # noqa: E501, PC101\n", finding("PC101", 1), finding("PC301", 1))
+    assert silenced(out) == [("PC101", 1)] and kept(out) == [("PC301", 1)]
+    assert silenced(run(CALL.replace("# promptlint: ignore[PC101]", "# noqa: PC101"), finding("PC101", 7))) == [("PC101", 7)]
+    # A bare noqa, or one naming only other tools' codes, is theirs: it silences nothing here.
+    assert kept(run("x = 1  # noqa\n", finding("PC101", 1))) == [("PC101", 1)]
+    assert kept(run("x = 1  # noqa: E501\n", finding("PC101", 1))) == [("PC101", 1)]
+    # An unused noqa code of ours is reported, as Ruff's RUF100 does.
+    assert kept(run("x = 1  # noqa: PC201\n", finding("PC101", 1))) == [("PC101", 1), ("PL004", 1)]
+
+
 def test_a_bare_directive_silences_every_code():
     out = run("x = 1  # promptlint: ignore\n", finding("PC101", 1), finding("PC301", 1))
     assert silenced(out) == [("PC101", 1), ("PC301", 1)] and kept(out) == []
