@@ -229,6 +229,16 @@ def test_sarif_region_end_is_exclusive_and_suppressed_findings_are_kept():
     assert len(log["runs"][0]["tool"]["driver"]["rules"]) == 1
 
 
+def test_json_end_location_is_exclusive_as_in_ruff():
+    # Characters 5..9 of line 3: Ruff (and SARIF) end one past the last, at column 10.
+    from promptlint.report import json_format
+
+    spanned = json_format.as_dict(finding(line=3, column=5, end_line=3, end_column=9))
+    assert (spanned["location"], spanned["end_location"]) == ({"row": 3, "column": 5}, {"row": 3, "column": 10})
+    point = json_format.as_dict(finding(line=3, column=5))
+    assert point["end_location"] == {"row": 3, "column": 5}
+
+
 def test_silencing_a_finding_on_its_line_keeps_its_sarif_fingerprint(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     source = (

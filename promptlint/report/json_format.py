@@ -12,7 +12,9 @@ from ..diagnostic import Diagnostic
 def as_dict(d: Diagnostic) -> dict[str, Any]:
     span = d.span
     end_line = span.end_line or span.line
-    end_column = span.end_column or span.column
+    # Ruff's end_location is exclusive (one past the last character), as SARIF's endColumn;
+    # a finding with no known end is a point.
+    end_column = span.end_column + 1 if span.end_column else span.column
     fix = None
     if d.fix:
         fix = {
