@@ -30,9 +30,10 @@ _MEANING = {
     ),
     "silent-minimum-unexpected": (
         "observed no cache read and no cache write on requests that carry a breakpoint, where the simulation "
-        "expected the cache to be used: the silent-minimum symptom. The prefix is most likely below the model's "
-        "minimum although the offline count put it at or near it (PC302); `promptlint tokens --tokens api` gives "
-        "the exact count"
+        "expected the cache to be used: the silent-minimum symptom. Either the prefix is below the model's minimum "
+        "after all (the offline count is an estimate; `promptlint tokens --tokens api` gives the exact count), or "
+        "the requests did not reach the cache as logged (caching off for the workspace, a proxy that strips the "
+        "markers)"
     ),
     "read-expected": (
         "observed a write where the simulation expected a read: the entry was gone or never matched; something "

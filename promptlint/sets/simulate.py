@@ -736,9 +736,11 @@ def _move_target(group: Group, sim: Simulator) -> str | None:
             return None
         if a.judge_prefix(j)[2] is Verdict.BELOW:
             return None
+        from .diff import describe_block  # diff builds on this module
+
         block = a.request.blocks[j]
         return (
-            f"no other request shares this prefix, but {shared[chain[j]]} share the one through {block.section.value} "
-            f"block {j} (line {block.span.line}, ~{a.prefix_estimate(j).point:,} tokens): move the breakpoint there"
+            f"no other request shares this prefix, but {shared[chain[j]]} share the one through {describe_block(a.request.blocks, j)} "
+            f"(block {j} overall; line {block.span.line}, ~{a.prefix_estimate(j).point:,} tokens): move the breakpoint there"
         )
     return None
