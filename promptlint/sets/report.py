@@ -188,6 +188,7 @@ def write_text(simulations: Sequence[Simulation], out: IO[str]) -> None:
                 )
             if len(s.groups) > TEXT_GROUPS:
                 out.write(f"  … {len(s.groups) - TEXT_GROUPS:,} more groups, each costing less (--format json lists every group)\n")
+            out.write("  with/without: the tokens the simulation charged to the group (its writes, and the reads it served)\n")
             out.write("\n")
             for g in _shown(s.groups):
                 out.write(f"  {g.id}: {g.advice}\n")

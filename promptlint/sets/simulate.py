@@ -704,7 +704,8 @@ def _advise(group: Group, sim: Simulator) -> None:
             group.action = "leave-off"
             group.advice = (
                 f"caching cannot pay here: {group.size} uses, {group.reads} read{'s' if group.reads != 1 else ''}; "
-                f"without a marker this part costs {money(options['off'])}, with {current} {money(options.get(current, 0))}; leave it off"
+                f"without a marker its own ~{group.own_tokens:,} tokens cost {money(options['off'])} over its {group.uses} uses, "
+                f"with {current} {money(options.get(current, 0))}; leave it off"
             )
     elif best == current or (sim.kind == "batch" and current == "1h" and options.get("1h", float("inf")) < options["off"]):
         # In a batch the requests run concurrently and in any order, over up to hours: the docs suggest 1h there.
@@ -712,7 +713,8 @@ def _advise(group: Group, sim: Simulator) -> None:
         inside = f" (and {group.covered} inside a longer cached prefix)" if group.covered else ""
         group.advice = (
             f"keep {current}: {group.reads} read{'s' if group.reads != 1 else ''}{inside} for {group.writes} "
-            f"write{'s' if group.writes != 1 else ''}; this part costs about {money(options[current])} cached vs {money(options['off'])} uncached"
+            f"write{'s' if group.writes != 1 else ''}; its own ~{group.own_tokens:,} tokens cost about {money(options[current])} "
+            f"cached vs {money(options['off'])} uncached over its {group.uses} uses"
         )
     else:
         group.action = f"use-{best}"
