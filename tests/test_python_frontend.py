@@ -82,6 +82,24 @@ def test_a_value_made_at_import_is_reported_as_once_per_process(tmp_path, monkey
     assert "the prefix changes with it" in messages[9]
 
 
+@pytest.mark.parametrize(
+    "setup, shots, code",
+    [
+        ("import random\nrng = random.Random()\n", "rng.sample(EXAMPLES, 50)", "PC103"),
+        ("import random\nrng = random.Random(42)\n", "rng.sample(EXAMPLES, 50)", None),  # seeded: the same order every run
+        ("import numpy as np\nrng = np.random.default_rng()\n", "rng.permutation(EXAMPLES)", "PC103"),
+        ("from django.utils import timezone\n", "[f'Now: {timezone.now():%H:%M}'] + EXAMPLES", "PC101"),
+    ],
+)
+def test_random_generators_and_django_time(tmp_path, monkeypatch, setup, shots, code):
+    source = setup + (
+        "EXAMPLES = [f'Example {i}: a question and its polite answer.' for i in range(400)]\n"
+        f"def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': '\\n'.join({shots}), 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
+    )
+    found = [c for _, _, c in run(tmp_path, monkeypatch, {"app.py": module(source)}) if c in ("PC101", "PC103")]
+    assert found == ([code] if code else [])
+
+
 def test_a_timestamp_only_logged_or_after_the_breakpoint_is_silent(tmp_path, monkeypatch):
     source = """
     import json, logging

@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
+import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from ...request import Hole, HoleKind, Span, Text
 from . import sources
 from .module import Binding, Import, Module, Mutation, Scope, accumulates, callee_name, dotted, kept_list_marks, short_loop
 from .strings import MAX_TEXT, StringTemplate, TextBuilding, concat
-from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, sample_of, unknown
+from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, is_static, sample_of, unknown
 
 if TYPE_CHECKING:
     from .project import Project
@@ -807,6 +808,12 @@ class Evaluator(TextBuilding):
         qual = qual.removeprefix("builtins.")
         if qual.startswith("datetime.") and qual.count(".") == 1 and qual.split(".")[1] in ("now", "utcnow", "today"):
             qual = "datetime." + qual  # "from datetime import datetime" then "datetime.now()"
+        if qual in _RANDOM_GENERATORS:  # an object whose methods are the module's functions
+            seeded = bool(node.args) and all(is_static(self.value(a.value, f)) for a in node.args)
+            return Opaque(f"{qual}(seed)" if seeded else f"{qual}()")  # a fixed seed: the same draws every run
+        generator = _RANDOM_GENERATOR.match(qual)
+        if generator:  # rng = random.Random(); rng.sample(...) is random.sample(...)
+            qual = f"{generator.group(1)}.{generator.group(2)}"
         if sources.per_request(qual) or sources.per_request(f"builtins.{qual}"):
             return Hole(HoleKind.PER_REQUEST, f"{qual}()", span)
         source = sources.volatile(qual, self.extra)
@@ -1108,6 +1115,9 @@ _MISSING = object()
 
 # Methods that turn a value into another form of the same value: a timestamp's isoformat()
 # varies as the timestamp does.
+# Random generator objects; a method of one is the module function of the same name.
+_RANDOM_GENERATORS = frozenset({"random.Random", "random.SystemRandom", "numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator"})
+_RANDOM_GENERATOR = re.compile(r"^(random|numpy\.random)\.(?:Random|SystemRandom|default_rng|RandomState|Generator)\(\)\.(\w+)$")
 _VALUE_METHODS = frozenset(
     {
         "isoformat", "strftime", "date", "time", "timestamp", "astimezone", "replace", "ctime", "isocalendar",

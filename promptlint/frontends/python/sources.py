@@ -59,6 +59,9 @@ VOLATILE_CALLS: dict[str, Source] = {
     "pendulum.today": _DAY,
     "arrow.now": _NOW,
     "arrow.utcnow": _NOW,
+    "django.utils.timezone.now": _NOW,
+    "django.utils.timezone.localtime": _NOW,  # with no argument: the current time
+    "django.utils.timezone.localdate": _DAY,
     "pandas.Timestamp.now": _NOW,
     "pandas.Timestamp.utcnow": _NOW,
 }
