@@ -60,12 +60,12 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 # another tool's directive (a noqa first, then ours). Prose that quotes a directive between
 # backticks is not one.
 _START = re.compile(r"(?:^|(?<=\s))#[ \t]*promptlint:", re.I)
-# Ruff's and flake8's ``# noqa: CODES``, shared with other linters: the PC/PL codes in it
-# are promptlint's (a bare ``# noqa``, or one naming only other tools' codes, is not).
+# Ruff's and flake8's noqa comment with codes, shared with other linters: the PC/PL codes in
+# it are promptlint's (a bare noqa, or one naming only other tools' codes, is not).
 _NOQA = re.compile(r"(?:^|(?<=\s))#[ \t]*noqa[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]+)*)", re.I)
 _OUR_CODE = re.compile(r"P[CL][0-9]{3}", re.I)
 # What must follow it: ``ignore``, optional ``[codes]``, then the end, ``-- reason`` or
-# another comment (``# noqa``). Anything else is not understood, and silences nothing.
+# another comment (a noqa). Anything else is not understood, and silences nothing.
 _BODY = re.compile(r"[ \t]*ignore(?:[ \t]*\[(?P<codes>[^\]]*)\])?[ \t]*(?:--[ \t]*(?P<reason>.*?)[ \t]*$|(?=#)|$)", re.I)
 
 
