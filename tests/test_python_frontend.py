@@ -872,6 +872,21 @@ def test_callers_that_pass_different_models_choose_it_per_call(tmp_path, monkeyp
     assert [(p, line + 3, c) for p, line, c in expected] == [f for f in found if f[2] == "PC104"]
 
 
+@pytest.mark.parametrize("choose", [
+    "if kind == 'deep':\n        model = 'claude-opus-4-8'\n    else:\n        model = 'claude-sonnet-4-6'",
+    "match kind:\n        case 'deep':\n            model = 'claude-opus-4-8'\n        case _:\n            model = 'claude-sonnet-4-6'",
+])
+def test_a_model_picked_in_the_arms_of_an_if_or_a_match_is_chosen_per_call(tmp_path, monkeypatch, choose):
+    source = (
+        f"def ask(kind, q):\n    {choose}\n"
+        "    return client.messages.create(model=model, max_tokens=10, system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(module(source), encoding="utf-8")
+    found = [d for d in lint_paths([tmp_path], tmp_path) if d.code == "PC104"]
+    assert len(found) == 1 and "('claude-opus-4-8' or 'claude-sonnet-4-6')" in found[0].message
+
+
 def test_prompt_cache_key_from_an_attribute_of_an_unknown_object(tmp_path, monkeypatch):
     source = '''
 from openai import OpenAI

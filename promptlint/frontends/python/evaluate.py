@@ -365,7 +365,11 @@ class Evaluator(TextBuilding):
             volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
             if volatile:
                 return value
-        return Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({f.module.code(node, 50)})", f.module.span(node), _commonsample_of(a, b))
+        # An expression shows both arms; a binding made in one arm of an if or match shows only
+        # its own, so the values are named (in the order the code has them).
+        arms = not isinstance(node, cst.IfExp) and isinstance(a, str) and isinstance(b, str) and len(a) + len(b) <= 80
+        shown = f"{b!r} or {a!r}" if arms else f.module.code(node, 50)
+        return Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({shown})", f.module.span(node), _commonsample_of(a, b))
 
     def origin(self, node: cst.CSTNode, f: Frame, hops: int = 0) -> Span:
         """Where the value of ``node`` is written: through plain names to a literal."""

@@ -276,6 +276,14 @@ class _Indexer(cst.CSTVisitor):
     def leave_Match(self, node: cst.Match) -> None:
         self.branches[-1].pop()
 
+    def visit_MatchCase(self, node: cst.MatchCase) -> bool:
+        # Each case is an arm of its own, as an if's branches are.
+        self.branches[-1].append(node)
+        return True
+
+    def leave_MatchCase(self, node: cst.MatchCase) -> None:
+        self.branches[-1].pop()
+
     def _loop(self, node: cst.CSTNode) -> None:
         self.loops[-1].append(node)
 
