@@ -580,10 +580,14 @@ class Evaluator(TextBuilding):
             if m.op == "setitem" and isinstance(target, dict):
                 key = self.value(m.args[0], g)
                 if _hashable(key) and not isinstance(key, (Hole, Text)):
+                    new = self.value(m.args[1], g)
+                    if _conditional_cache_parameter(key, m, f, scope) and not _same(target.get(key), new):
+                        # extra["thinking"] = … under an if, then **extra: sent on some calls only.
+                        new = Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({key} set in one branch)", module.span(m.node))
                     if isinstance(target, SDict):
-                        target.put(key, self.value(m.args[1], g), module.span(m.args[0]))
+                        target.put(key, new, module.span(m.args[0]))
                     else:
-                        target[key] = self.value(m.args[1], g)
+                        target[key] = new
             elif m.op == "setitem" and isinstance(target, list):
                 key = self.value(m.args[0], g)
                 if isinstance(key, int) and -len(target) <= key < len(target):
@@ -1268,6 +1272,13 @@ def _deep_copy(value: object) -> object:
 
 
 _fresh = _deep_copy
+
+
+def _conditional_cache_parameter(key: object, m: Mutation, f: Frame, scope: Scope) -> bool:
+    """A request parameter whose change invalidates a cache level, set in a branch the use is not in."""
+    from .facts import VARYING  # facts builds on the evaluator
+
+    return key in VARYING and bool(m.branches) and not _encloses(m.branches, f, scope, f.scope is scope)
 
 
 def _at_import(f: Frame) -> bool:
