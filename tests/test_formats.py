@@ -68,6 +68,8 @@ def sarif_snapshot(text: str) -> str:
     """
     text = text.replace(f'"version": "{__version__}"', '"version": "<version>"')
     text = text.replace(f'"semanticVersion": "{__version__}"', '"semanticVersion": "<version>"')
+    # Where it ran: the test's temporary folder.
+    text = text.replace(json.dumps(Path.cwd().resolve().as_uri() + "/"), '"file:///<working folder>/"')
     for rule in json.loads(text)["runs"][0]["tool"]["driver"]["rules"]:
         if docs.page(rule["id"], rule["name"]) is None:
             continue
@@ -168,7 +170,7 @@ def test_ci_formats_say_which_files_were_not_checked(project, monkeypatch, fmt):
 
 def test_a_run_that_checked_everything_says_so_in_sarif(project):
     (invocation,) = json.loads(check("--format", "sarif").stdout)["runs"][0]["invocations"]
-    assert invocation == {"executionSuccessful": True, "toolExecutionNotifications": []}
+    assert invocation == {"executionSuccessful": True, "workingDirectory": {"uri": Path.cwd().resolve().as_uri() + "/"}, "toolExecutionNotifications": []}
 
 
 # SARIF ---------------------------------------------------------------------------------
@@ -272,6 +274,27 @@ def test_silencing_a_finding_on_its_line_keeps_its_sarif_fingerprint(tmp_path, m
     after = pc101()
     assert after["suppressions"][0]["kind"] == "inSource"
     assert after["partialFingerprints"] == before["partialFingerprints"]
+
+
+def test_sarif_uris_are_relative_to_the_repository_top_when_run_in_a_subfolder(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "services" / "api").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "services" / "api")
+    assert sarif.artifact("agents/x.json") == {"uri": "services/api/agents/x.json", "uriBaseId": "%SRCROOT%"}
+    assert sarif.artifact(str(tmp_path / "other" / "y.py")) == {"uri": "other/y.py", "uriBaseId": "%SRCROOT%"}
+    log = sarif.log([finding(path="agents/x.json")])
+    assert log["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+    assert log["runs"][0]["invocations"][0]["workingDirectory"] == {"uri": (tmp_path / "services" / "api").resolve().as_uri() + "/"}
+    assert_valid_sarif(log)
+
+
+def test_github_annotations_name_files_from_the_repository_top(tmp_path, monkeypatch):
+    from promptlint.report import github
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "services").mkdir()
+    monkeypatch.chdir(tmp_path / "services")
+    assert ",file=services/agents/x.json," in github.annotation(finding(path="agents/x.json"))
 
 
 def test_sarif_uris():

@@ -22,6 +22,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Sequence, TextIO
 
 from ..diagnostic import Diagnostic, Severity
+from . import paths
 
 if TYPE_CHECKING:
     from ..engine import FileFailure
@@ -48,10 +49,15 @@ def command(name: str, properties: dict[str, object], message: str) -> str:
     return f"{line}::{escape_data(message)}"
 
 
+def _file(path: str) -> str:
+    """The path GitHub matches against the checkout: from the repository's top folder."""
+    return paths.in_repository(path) or path
+
+
 def annotation(d: Diagnostic) -> str:
     span = d.span
     end_line = span.end_line or span.line
-    properties: dict[str, object] = {"title": f"promptlint ({d.code})", "file": span.path, "line": span.line}
+    properties: dict[str, object] = {"title": f"promptlint ({d.code})", "file": _file(span.path), "line": span.line}
     if end_line == span.line:
         properties["col"] = span.column
         properties["endLine"] = end_line
@@ -86,7 +92,7 @@ def cap_notice(diagnostics: Sequence[Diagnostic]) -> str | None:
 def write(diagnostics: Sequence[Diagnostic], out: TextIO, failures: Sequence[FileFailure] = ()) -> None:
     for failure in failures:
         title = "promptlint (internal error)" if failure.internal else "promptlint (file not read)"
-        out.write(command("error", {"title": title, "file": failure.path}, failure.sentence) + "\n")
+        out.write(command("error", {"title": title, "file": _file(failure.path)}, failure.sentence) + "\n")
     for d in diagnostics:
         out.write(annotation(d) + "\n")
     notice = cap_notice(diagnostics)

@@ -21,8 +21,9 @@ incomplete rather than that the file is clean.
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Sequence, TextIO
 from urllib.parse import quote
 
@@ -30,7 +31,7 @@ from .. import __version__, docs
 from ..checks import DOCS_URL, Rule, all_rules
 from ..diagnostic import Diagnostic, Severity
 from ..suppression import Suppressed
-from . import fingerprint
+from . import fingerprint, paths
 
 if TYPE_CHECKING:
     from ..engine import FileFailure
@@ -84,6 +85,7 @@ def log(diagnostics: Sequence[Diagnostic], suppressed: Sequence[Diagnostic | Sup
                     }
                 },
                 "invocations": [invocation(failures)],
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": paths.top().as_uri() + "/"}},
                 # Span columns count Unicode code points; SARIF's default is UTF-16 code units.
                 "columnKind": "unicodeCodePoints",
                 "results": results,
@@ -96,6 +98,7 @@ def invocation(failures: Sequence[FileFailure]) -> dict[str, Any]:
     """Whether every file was checked, and a notification for each one that was not."""
     return {
         "executionSuccessful": not failures,
+        "workingDirectory": {"uri": Path.cwd().resolve().as_uri() + "/"},
         "toolExecutionNotifications": [
             {
                 "level": "error",
@@ -184,14 +187,12 @@ def result(d: Diagnostic, rule_index: int, print_: str) -> dict[str, Any]:
 
 
 def artifact(path: str) -> dict[str, str]:
-    """A relative path against ``%SRCROOT%``; one outside the working folder as a file URI.
-
-    GitHub relativizes ``file://`` URIs against the checkout (style.md §4).
-    """
-    for flavour in (PurePosixPath, PureWindowsPath):
-        pure: PurePath = flavour(path)
-        if pure.is_absolute():
-            return {"uri": pure.as_uri()}
-    if ".." in PurePosixPath(path).parts:
-        return {"uri": Path(path).resolve().as_uri()}
-    return {"uri": quote(PurePosixPath(path).as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+    """A path against ``%SRCROOT%``, the repository's top folder (``paths.top``); one outside
+    it as a file URI. GitHub resolves both against the checkout (style.md §4)."""
+    windows = PureWindowsPath(path)
+    if windows.drive and windows.is_absolute() and os.sep == "/":  # a Windows path, read on a POSIX system
+        return {"uri": windows.as_uri()}
+    inside = paths.in_repository(path)
+    if inside is None:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(inside, safe="/"), "uriBaseId": "%SRCROOT%"}
