@@ -5,8 +5,9 @@
 new ones are printed and decide the exit code. A legacy project can adopt promptlint
 today and fix the old findings over time.
 
-An entry is keyed on the rule code, the path as reported (posix, relative to the working
-folder) and the finding's line-independent fingerprint (``report.fingerprint``, the same
+An entry is keyed on the rule code, the path from the repository's top folder (posix; see
+``report.paths``, so the file works from any folder of the repository) and the finding's
+line-independent fingerprint (``report.fingerprint``, the same
 one SARIF's ``partialFingerprints`` carry), never on a line number: inserting lines above
 a finding does not make it new. The message is stored for people reading the file and
 is not compared, so rewording a rule's message does not invalidate a baseline.
@@ -31,7 +32,7 @@ from typing import Any, Iterable, Sequence
 
 from . import __version__
 from .diagnostic import Diagnostic
-from .report import fingerprint
+from .report import fingerprint, paths
 
 VERSION = 1
 
@@ -67,7 +68,7 @@ class Matched:
 def entries(diagnostics: Sequence[Diagnostic]) -> list[Entry]:
     """One entry per diagnostic, sorted by path, code and fingerprint (not by line)."""
     prints = fingerprint.fingerprints(diagnostics)
-    return sorted(Entry(d.span.path, d.code, p, d.message) for d, p in zip(diagnostics, prints))
+    return sorted(Entry(paths.repository_path(d.span.path), d.code, p, d.message) for d, p in zip(diagnostics, prints))
 
 
 def dumps(diagnostics: Sequence[Diagnostic]) -> str:
@@ -162,7 +163,7 @@ def match(diagnostics: Sequence[Diagnostic], baseline: Iterable[Entry]) -> Match
     new: list[Diagnostic] = []
     baselined: list[Diagnostic] = []
     for d, print_ in zip(diagnostics, fingerprint.fingerprints(diagnostics)):
-        waiting = pool.get((d.code, d.span.path, print_))
+        waiting = pool.get((d.code, paths.repository_path(d.span.path), print_))
         if waiting:
             waiting.pop()
             baselined.append(d)
@@ -177,5 +178,6 @@ def stale(unused: Iterable[Entry], checked: Iterable[str]) -> list[Entry]:
     ``checked``: the paths this run looked at, as reported. A run over some files
     (pre-commit passes the changed ones) says nothing about the entries of the others.
     """
-    looked_at = set(checked)
-    return sorted(e for e in unused if e.path in looked_at or not Path(e.path).exists())
+    looked_at = {paths.repository_path(p) for p in checked}
+    top = paths.top()
+    return sorted(e for e in unused if e.path in looked_at or not (top / e.path).exists())

@@ -101,6 +101,19 @@ def test_round_trip_prints_nothing_and_exits_0(project):
     assert result.stderr.startswith("All checks passed (5 files checked). 6 findings in the baseline not shown.")
 
 
+def test_a_baseline_works_from_any_folder_of_the_repository(project, monkeypatch):
+    # Written at the top, read from a subfolder (and the other way round): entries name files
+    # from the repository's top folder, not from wherever promptlint ran.
+    (project / ".git").mkdir()
+    write_baseline()
+    monkeypatch.chdir(project / "requests")
+    result = invoke("check", ".", *AS_OF, "--baseline", "../promptlint-baseline.json")
+    assert result.exit_code == 0 and result.stdout == "" and "no longer match" not in result.stderr
+    assert invoke("check", ".", *AS_OF, "--write-baseline", "../promptlint-baseline.json").exit_code == 0
+    monkeypatch.chdir(project)
+    assert check("--baseline", "promptlint-baseline.json").exit_code == 0
+
+
 def test_the_baseline_file_is_not_itself_a_finding(project):
     """Kept in the project folder, the baseline is walked like any .json file."""
     write_baseline()

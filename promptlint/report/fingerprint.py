@@ -3,7 +3,8 @@
 A fingerprint must stay the same when lines are inserted or removed above a finding, and
 change when the finding is about something else. It is the SHA-256 of:
 
-- the rule code and the path as reported (relative to the working folder);
+- the rule code and the path from the repository's top folder (``paths``), so running
+  from another folder of the repository keeps it;
 - for a finding in a ``.json`` document with a known element, the element's JSON
   pointer (``/system/0/text``): that survives lines moving and the document being
   reformatted;
@@ -30,7 +31,7 @@ from typing import Mapping, Sequence
 
 from ..diagnostic import Diagnostic
 from ..suppression import without_directive
-from . import source
+from . import paths, source
 
 _SPACE = re.compile(r"\s+")
 
@@ -44,7 +45,7 @@ def normalize(text: str) -> str:
 
 
 def identity(d: Diagnostic, line_text: str | None) -> str:
-    parts = [d.code, d.span.path]
+    parts = [d.code, paths.repository_path(d.span.path)]
     if d.span.pointer is not None:
         parts += ["pointer", d.span.pointer]
     if needs_line(d):

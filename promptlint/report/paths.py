@@ -35,3 +35,9 @@ def in_repository(path: str) -> str | None:
     if os.path.commonpath([absolute, root]) != root:
         return None
     return Path(os.path.relpath(absolute, root)).as_posix()
+
+
+def repository_path(path: str) -> str:
+    """``in_repository(path)``, or ``path`` as shown when it lies outside: the name that stays
+    the same wherever in the repository promptlint runs (baselines, fingerprints)."""
+    return in_repository(path) or path
