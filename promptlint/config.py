@@ -242,7 +242,10 @@ def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> S
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    table = data.get("tool", {}).get("promptlint", {})
+    table = data.get("tool", {}).get("promptlint")
+    if table is None:
+        # Named with --config (the search skips such files): a typo'd table must not pass silently.
+        raise ConfigError(f"{path} has no [tool.promptlint] table")
     where = f"{path} [tool.promptlint]"
     from jsonschema import Draft202012Validator  # only when there is a config to validate
 

@@ -169,6 +169,12 @@ def test_bad_config_is_one_line_and_exit_2(project, body, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_config_named_with_no_promptlint_table_is_an_error(project):
+    (project / "other.toml").write_text("[tool.black]\nline-length = 99\n", encoding="utf-8")
+    result = invoke("check", "requests", "--config", "other.toml")
+    assert result.exit_code == 2 and "other.toml has no [tool.promptlint] table" in result.stderr
+
+
 def test_a_date_time_in_the_config_is_read_as_its_day(project):
     _config(project, '[[tool.promptlint.models]]\nid = "claude-sonnet-4-5"\nretired = 2026-01-01T10:00:00')
     result = invoke("check", "requests", "--format", "json")
