@@ -55,7 +55,7 @@ cli.add_command(simulate_command)
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Output format (default: full on a terminal, concise otherwise).")
+@click.option("--format", "--output-format", "output_format", type=click.Choice(sorted(REPORTERS)), help="Output format (default: full on a terminal, concise otherwise); --output-format is Ruff's name for it.")
 @click.option("--select", help="Comma-separated rule codes, prefixes (PC3) or names to enable (replaces the config's).")
 @click.option("--extend-select", help="Rules to enable in addition to the selection.")
 @click.option("--ignore", help="Rules to disable.")

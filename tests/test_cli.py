@@ -169,6 +169,10 @@ def test_bad_config_is_one_line_and_exit_2(project, body, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_output_format_is_ruff_s_name_for_format(project):
+    assert invoke("check", "requests", "--output-format", "json").stdout == invoke("check", "requests", "--format", "json").stdout
+
+
 def test_a_config_named_with_no_promptlint_table_is_an_error(project):
     (project / "other.toml").write_text("[tool.black]\nline-length = 99\n", encoding="utf-8")
     result = invoke("check", "requests", "--config", "other.toml")
