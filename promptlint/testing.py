@@ -287,7 +287,7 @@ def format_diagnostics(diagnostics: Iterable[Diagnostic], count: int | None = No
         repeated = d.data.get("repeated_on_lines") or []
         note = d.note
         if repeated and note:  # said below in our own words
-            note = note.removesuffix(repeat_note(repeated, same_kind=d.same_as is not None)).removesuffix("; ") or None
+            note = note.removesuffix(repeat_note(repeated, same_kind=d.same_as is not None, wasted=d.data.get("wasted_in_all"))).removesuffix("; ") or None
         if note:
             lines.append(f"    note: {note}")
         if repeated:

@@ -64,6 +64,17 @@ def test_batch_of_29_subtrees_reports_exactly_the_7_used_once(tmp_path):
     assert "read 0 times for 1 write" in pc401.message and "1.11 reads per write" in pc401.message
 
 
+def test_per_request_message_groups_are_one_pc402_with_their_waste_added_up(tmp_path):
+    # Each batch entry marks its own 2,000-token question: 4 groups, each written once, never read.
+    entry = lambda n: {"custom_id": f"q{n}", "params": {"model": "claude-sonnet-4-6", "max_tokens": 8, "system": "Answer.", "messages": [
+        {"role": "user", "content": [{"type": "text", "text": f"question {n} " + zq(2000), "cache_control": cc()}]}]}}
+    (d,) = check(tmp_path, [entry(n) for n in range(4)])
+    one = 2000 * (SONNET.prices.write_5m - SONNET.prices.input) / 1e6 * 0.5  # the batch discount
+    assert d.code == "PC402" and d.data["wasted"] == pytest.approx(one)
+    assert d.data["repeated_on_lines"] == [2, 3, 4] and d.data["wasted_in_all"] == pytest.approx(4 * one)
+    assert f"${4 * one:,.4f} wasted in all 4" in d.note
+
+
 def test_batch_where_caching_pays_has_no_set_findings(tmp_path):
     # Every subtree has 3 pages: every entry is read at least twice.
     records = [stage2(f"s{s}-p{p}", f"T{s}", 3 * s + p) for s in range(5) for p in range(3)]

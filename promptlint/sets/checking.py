@@ -33,6 +33,7 @@ class Repeats:
     def __init__(self) -> None:
         self.first: dict[tuple[str, str], Diagnostic] = {}
         self.repeats: dict[tuple[str, str], list[int]] = {}
+        self.wasted: dict[tuple[str, str], float] = {}  # money the repeated findings say is wasted, added up
 
     def add(self, diagnostic: Diagnostic) -> None:
         # A rule may say what makes two findings the same when the message quotes a value
@@ -43,25 +44,35 @@ class Repeats:
         else:
             self.first[key] = diagnostic
             self.repeats[key] = []
+        wasted = diagnostic.data.get("wasted")
+        if isinstance(wasted, (int, float)):
+            self.wasted[key] = self.wasted.get(key, 0.0) + wasted
 
     def result(self) -> list[Diagnostic]:
         out = []
         for key, diagnostic in self.first.items():
             lines = self.repeats[key]
             if lines:
-                note = repeat_note(lines, same_kind=diagnostic.same_as is not None)
-                note = f"{diagnostic.note}; {note}" if diagnostic.note else note
                 data = dict(diagnostic.data, repeated_on_lines=lines)
+                if key in self.wasted:
+                    data["wasted_in_all"] = round(self.wasted[key], 6)
+                note = repeat_note(lines, same_kind=diagnostic.same_as is not None, wasted=data.get("wasted_in_all"))
+                note = f"{diagnostic.note}; {note}" if diagnostic.note else note
                 diagnostic = dataclasses.replace(diagnostic, note=note, data=data)
             out.append(diagnostic)
         return out
 
 
-def repeat_note(lines: list[int], same_kind: bool) -> str:
-    """What a finding's note says of the other requests that repeat it (``Repeats``)."""
+def repeat_note(lines: list[int], same_kind: bool, wasted: float | None = None) -> str:
+    """What a finding's note says of the other requests that repeat it (``Repeats``).
+
+    ``same_kind``: they repeat it each with a value of its own (a timestamp, a prefix group);
+    ``wasted``: the money all of them say is wasted.
+    """
     shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
-    what = "the same kind of value" if same_kind else "the same"
-    return f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (line{'s' if len(lines) > 1 else ''} {shown})"
+    what = "the same" if not same_kind else "the same, each for a prefix of its own," if wasted is not None else "the same kind of value"
+    note = f"{what} in {len(lines)} more request{'s' if len(lines) > 1 else ''} of this file (line{'s' if len(lines) > 1 else ''} {shown})"
+    return note + (f"; ${wasted:,.4f} wasted in all {len(lines) + 1}" if wasted is not None else "")
 
 
 def check_in_order(
