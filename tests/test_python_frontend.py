@@ -898,6 +898,17 @@ def test_thinking_added_to_the_keywords_in_one_branch_is_chosen_per_call(tmp_pat
     assert [c for _, _, c in run(tmp_path, monkeypatch, {"app.py": module(source)}) if c == "PC104"] == expected
 
 
+@pytest.mark.parametrize("guard, expected", [("if shot:\n        ", ["PC104"]), ("", [])])
+def test_an_image_added_in_one_branch_is_sent_on_some_calls_only(tmp_path, monkeypatch, guard, expected):
+    source = (
+        "def triage(history, report, shot=None):\n    content = [{'type': 'text', 'text': report}]\n"
+        f"    {guard}content.insert(0, {{'type': 'image', 'source': {{'type': 'base64', 'media_type': 'image/png', 'data': shot}}}})\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=300, system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], "
+        "messages=[*history, {'role': 'user', 'content': content}], cache_control={'type': 'ephemeral'})\n"
+    )
+    assert [c for _, _, c in run(tmp_path, monkeypatch, {"app.py": module(source)}) if c == "PC104"] == expected
+
+
 def test_prompt_cache_key_from_an_attribute_of_an_unknown_object(tmp_path, monkeypatch):
     source = '''
 from openai import OpenAI

@@ -258,6 +258,7 @@ _LEVEL = {
     "model": "all", "tools": "all", "tool_choice": "messages", "thinking": "messages", "disable_parallel_tool_use": "messages",
     # Bedrock Converse: the model, the tools (with the tool choice), and thinking among the extra fields.
     "modelId": "all", "toolConfig": "all", "additionalModelRequestFields": "messages",
+    "images": "messages",  # added or removed anywhere in the prompt (facts.md §1.8)
 }  # fmt: skip
 
 
@@ -279,6 +280,14 @@ def cache_scope_parameter_varies(a: Analysis) -> Iterator[Finding]:
         if level == "messages" and Section.MESSAGES not in marked_levels:
             continue
         scope = "everything cached (tools, system and messages)" if level == "all" else "the cached messages"
+        if name == "images":
+            yield Finding(
+                span,
+                f"an image or document is sent on some calls only ({why}): adding or removing images invalidates {scope}, "
+                "so calls with and without do not read each other's cache entries",
+                fix=Fix("send images the same way on every call that shares cached messages (the tools and system caches are not affected)"),
+            )
+            continue
         yield Finding(
             span,
             f"{name} is chosen per call ({why}): a change of {name} invalidates {scope}, so calls with "

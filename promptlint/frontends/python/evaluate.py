@@ -595,6 +595,7 @@ class Evaluator(TextBuilding):
             elif m.op == "append" and isinstance(target, list) and m.args:
                 item = self.value(m.args[0].value, g)
                 target.append(item)
+                _note_optional_media(target, item, m, f, scope, module)
                 if isinstance(target, SList):
                     target.spans.append(module.span(m.args[0].value))
                     if order is not None and target.unordered is None:
@@ -613,6 +614,7 @@ class Evaluator(TextBuilding):
                 item = self.value(m.args[1].value, g)
                 if isinstance(index, int):
                     target.insert(index, item)
+                    _note_optional_media(target, item, m, f, scope, module)
                     if isinstance(target, SList):
                         target.spans.insert(index, module.span(m.args[1].value))
             elif m.op == "update" and isinstance(target, dict):
@@ -1263,6 +1265,7 @@ def _deep_copy(value: object) -> object:
         out = SList([_deep_copy(v) for v in value], value.span, value.spans, value.unordered, value.shared)
         out.loop_marks = list(value.loop_marks)
         out.open_ended = value.open_ended
+        out.optional_media = value.optional_media
         return out
     if isinstance(value, dict):
         return {k: _deep_copy(v) for k, v in value.items()}
@@ -1272,6 +1275,17 @@ def _deep_copy(value: object) -> object:
 
 
 _fresh = _deep_copy
+
+
+def _note_optional_media(target: list, item: object, m: Mutation, f: Frame, scope: Scope, module: Module) -> None:
+    """An image or document appended in a branch the call is not in: adding or removing one
+    invalidates the cached messages (facts.md §1.8), so the calls differ (PC104)."""
+    media = isinstance(item, dict) and item.get("type") in _MEDIA_BLOCKS
+    if media and isinstance(target, SList) and m.branches and not _encloses(m.branches, f, scope, f.scope is scope):
+        target.optional_media = module.span(m.node)
+
+
+_MEDIA_BLOCKS = ("image", "document", "image_url", "input_image", "input_file", "file")
 
 
 def _conditional_cache_parameter(key: object, m: Mutation, f: Frame, scope: Scope) -> bool:

@@ -36,6 +36,9 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
         hole = _varies(value)
         if hole is not None and where is not None and (name != "additionalModelRequestFields" or _CACHE_FIELDS.search(hole.label + module.code(keyword(record.node, name) or record.node, 400))):
             site.varying[name] = (where, hole.label)
+    media = _optional_media(body.get("messages", body.get("input")))
+    if media is not None:
+        site.varying["images"] = (media, "an image or document added in one branch")
     site.fanouts = cold_fanouts(record, module, modules or [module])
     if callee_name(record.node) in _RUNNABLE_BATCH and not _runnable_warmed(record) and not _one_at_a_time(record.node):
         site.fanouts.append(module.span(record.node))  # a LangChain batch runs its inputs concurrently
@@ -50,6 +53,26 @@ def call_site(record: CallRecord, module: Module, body: dict, span: Span, module
         if mark not in site.loop_breakpoints:
             site.loop_breakpoints.append(mark)
     return site
+
+
+def _optional_media(value: object, depth: int = 0) -> Span | None:
+    """Where a list of the messages gets an image or document in one branch only."""
+    if depth > 6:
+        return None
+    if isinstance(value, list):
+        found = getattr(value, "optional_media", None)
+        if found is not None:
+            return found
+        for item in value:
+            found = _optional_media(item, depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(value, dict):
+        for item in value.values():
+            found = _optional_media(item, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _loop_marks(value: object, depth: int = 0):

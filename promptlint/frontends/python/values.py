@@ -46,7 +46,7 @@ class SList(list):
     module global): a conversation history the next request extends.
     """
 
-    __slots__ = ("span", "spans", "unordered", "shared", "loop_marks", "open_ended")
+    __slots__ = ("span", "spans", "unordered", "shared", "loop_marks", "open_ended", "optional_media")
 
     def __init__(self, items=(), span: Span | None = None, spans=None, unordered: Hole | None = None, shared: bool = False) -> None:
         super().__init__(items)
@@ -59,6 +59,8 @@ class SList(list):
         # Its items come one per value the code does not show (a comprehension or loop over
         # them): the items held stand for a run-time number of them.
         self.open_ended = False
+        # An image or document added in one branch only: some calls send it, some do not.
+        self.optional_media: Span | None = None
 
     def add(self, value: object, span: Span | None) -> None:
         self.append(value)
@@ -68,6 +70,7 @@ class SList(list):
         out = SList(self, self.span, self.spans, self.unordered, self.shared)
         out.loop_marks = list(self.loop_marks)
         out.open_ended = self.open_ended
+        out.optional_media = self.optional_media
         return out
 
 
