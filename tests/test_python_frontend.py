@@ -10,8 +10,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import lint_paths, lint_tree
+
+from promptlint.config import Settings
+from promptlint.engine import Engine
+from promptlint.request import HoleKind
 
 # Well above every Claude minimum (about 9,000 tokens of English).
 LONG = "You answer questions about the Acme billing system, citing the relevant policy section. " * 400
@@ -98,6 +101,22 @@ def test_random_generators_and_django_time(tmp_path, monkeypatch, setup, shots, 
     )
     found = [c for _, _, c in run(tmp_path, monkeypatch, {"app.py": module(source)}) if c in ("PC101", "PC103")]
     assert found == ([code] if code else [])
+
+
+@pytest.mark.parametrize("mapping, volatile", [("ctx", False), ("{'today': datetime.now()}", True), ("{'other': 1}", False)])
+def test_safe_substitute_fills_what_its_mapping_may_hold(tmp_path, monkeypatch, mapping, volatile):
+    # A mapping promptlint cannot see may fill any ${name}; one it sees fills only its keys.
+    source = (
+        "import string\nfrom datetime import datetime\nT = string.Template('Today is ${today}. ' + POLICY)\n"
+        f"def ask(q, ctx):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{{'type': 'text', 'text': T.safe_substitute({mapping}), 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(module(source), encoding="utf-8")
+    parsed = Engine(Settings(root=tmp_path, cache=False)).parse(tmp_path / "app.py", "app.py")
+    (request,) = parsed.requests
+    text = request.blocks[0].text
+    assert ("${today}" in text.known_text()) == (mapping == "{'other': 1}")
+    assert any(h.kind is HoleKind.VOLATILE for h in text.holes) == volatile
 
 
 def test_a_timestamp_only_logged_or_after_the_breakpoint_is_silent(tmp_path, monkeypatch):

@@ -168,10 +168,12 @@ class TextBuilding:
     def substitute(self, template: str, node: cst.Call, f: Frame, safe: bool) -> object:
         """``string.Template(template).substitute(...)`` (or ``safe_substitute``)."""
         given = {a.keyword.value: self.value(a.value, f) for a in node.args if a.keyword is not None}
+        unseen = False  # a mapping whose keys promptlint cannot see may fill any name
         for a in node.args:
             if a.keyword is None:
                 mapping = self.value(a.value, f)
                 given = {**mapping, **given} if isinstance(mapping, dict) else given
+                unseen = unseen or not isinstance(mapping, dict) or not getattr(mapping, "complete", True)
         out: object = ""
         last = 0
         for match in string.Template.pattern.finditer(template):
@@ -182,7 +184,7 @@ class TextBuilding:
                 out = concat(out, "$")
             elif name in given:
                 out = concat(out, self.text(given[name], node, f))
-            elif safe:
+            elif safe and not unseen:
                 out = concat(out, match.group(0))
             else:
                 out = concat(out, unknown(f"'{name}' in a string.Template", f.module.span(node)))
