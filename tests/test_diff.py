@@ -145,6 +145,16 @@ def test_batch_records_on_a_platform_that_does_not_cache_batches_share_nothing(t
     assert code == 1 and out["reason"] == "batch" and "does not cache inside its batch API" in out["message"]
 
 
+def test_openai_requests_that_differ_late_in_the_system_message_share_its_start(tmp_path):
+    a = {"model": "gpt-4.1", "messages": [{"role": "system", "content": POLICY + " The user is Alice."}, {"role": "user", "content": "Hi"}]}
+    b = {"model": "gpt-4.1", "messages": [{"role": "system", "content": POLICY + " The user is Bob."}, {"role": "user", "content": "Hi"}]}
+    code, out = diff_json(tmp_path, a, b)
+    assert code == 0 and out["verdict"] == "read" and "B may read the start A and B share" in out["message"]
+    early = {"model": "gpt-4.1", "messages": [{"role": "system", "content": "Ref 7. " + POLICY}, {"role": "user", "content": "Hi"}]}
+    code, out = diff_json(tmp_path, a, early)
+    assert code == 1 and out["reason"] == "prefix"
+
+
 def test_identical_prefix_in_a_growing_conversation_reads(tmp_path):
     a = body(messages=[marked_turn("user", "Where is my order 42?")])
     b = body(

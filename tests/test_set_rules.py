@@ -230,7 +230,7 @@ def test_batch_of_different_prompts_is_not_pc101(tmp_path):
     assert found(check(tmp_path, records)) == []
 
 
-def openai_turn(t: float, messages: list[dict], tools: list[str], system: str = "You answer shipping questions. " * 300) -> dict:
+def openai_turn(t: float, messages: list[dict], tools: list[str], system: str = "You answer shipping questions. " + zq(1500)) -> dict:
     return {
         "timestamp": t,
         "request": {
@@ -259,7 +259,7 @@ def test_openai_conversation_whose_tools_reorder_is_pc104(tmp_path):
 def test_openai_batch_whose_system_message_carries_a_request_id_is_pc101(tmp_path):
     records = [
         {"custom_id": f"r{n}", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "gpt-4.1", "messages": [
-            {"role": "system", "content": f"Request ref-{n * 7919:06d}. " + "You label support tickets. " * 300},
+            {"role": "system", "content": f"Request ref-{n * 7919:06d}. You label support tickets. " + zq(1500)},
             {"role": "user", "content": f"Ticket {n}: my parcel is late."},
         ]}}
         for n in range(6)
@@ -267,6 +267,15 @@ def test_openai_batch_whose_system_message_carries_a_request_id_is_pc101(tmp_pat
     diagnostics = check(tmp_path, records)
     assert found(diagnostics) == [(1, "PC101")]
     assert "in the prefix cached automatically" in diagnostics[0].message
+
+
+def test_openai_requests_that_differ_late_or_are_too_short_to_cache_are_not_pc101(tmp_path):
+    # Automatic caching reads the longest start two requests share; a prompt under the
+    # minimum is never cached at all. Only a difference before the minimum defeats it.
+    body = lambda system: {"custom_id": "x", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "gpt-4.1", "messages": [{"role": "system", "content": system}, {"role": "user", "content": "Hi"}]}}
+    names = ["Alice", "Bob", "Carol", "Dan", "Eve", "Fay"]
+    assert found(check(tmp_path, [body(f"You are helpful. The user is {n}.") for n in names])) == []
+    assert found(check(tmp_path, [body("You label support tickets. " + zq(1500) + f" The user is {n}.") for n in names])) == []
 
 
 def test_set_findings_are_suppressed_like_any_other(tmp_path):

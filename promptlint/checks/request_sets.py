@@ -31,6 +31,7 @@ from ..sets.conversations import Conversations
 from ..sets.members import Recent
 from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence
 from ..sets.simulate import Group, Simulation, Simulator, block_digest, positions, prefix_chain, ttl_seconds
+from ..tokens.verdict import Verdict
 from . import Finding, rule
 from .analysis import Analysis, Context
 
@@ -73,8 +74,11 @@ class Turn:
         ends = [m.index for m in a.live]
         if not ends and _caches_by_itself(a):
             # No breakpoint: the tools and system (developer) messages are the prefix every
-            # request of a conversation or template shares (rules.md, PC101 for automatic caching).
+            # request of a conversation or template shares (rules.md, PC101 for automatic
+            # caching), when they are long enough to be cached at all.
             ends = [j for j, b in enumerate(a.request.blocks) if b.section is not Section.MESSAGES][-1:]
+            if ends and a.judge_prefix(ends[0])[2] is Verdict.BELOW:
+                ends = []
         last, first = (max(ends), min(ends)) if ends else (None, None)
         known = chain is not None
         return cls(
@@ -431,6 +435,8 @@ def _template_bytes(t: _Template) -> Iterator[Finding]:
         return
     if d.index == end and d.section == Section.MESSAGES.value:
         return  # the marked message itself differs: a breakpoint on a per-request message (PC402)
+    if not first.analysis.marked and _shared_start_may_be_cached(first.analysis, d):
+        return  # automatic caching reuses the longest shared start: the requests still read it
     if not _small(canonical(ra.blocks[d.index]), canonical(rb.blocks[d.index])):
         return
     if "PC101" in first.reported:
@@ -444,6 +450,14 @@ def _template_bytes(t: _Template) -> Iterator[Finding]:
         fix=Fix("move the value that changes after the last breakpoint (into the user message)"),
         data={"requests": t.members, "unique": singles, "offset": d.offset},
     )
+
+
+def _shared_start_may_be_cached(a: Analysis, d) -> bool:
+    """Whether what two requests share before they differ may reach the minimum (a token covers
+    at least a byte): a provider that caches by itself reads that much of it."""
+    minimum = a.minimum()
+    before = a.prefix_estimate(d.index - 1).high if d.index > 0 else 0
+    return minimum is None or before + (d.offset or 0) >= minimum
 
 
 def _small(x: str, y: str) -> bool:

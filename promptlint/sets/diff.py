@@ -737,8 +737,17 @@ def _note_lost(diff: Diff, aa: Analysis, level: Section | None, limit: int) -> N
 def _automatic(diff: Diff, aa: Analysis, limit: int) -> Diff:
     """A provider that caches prefixes by itself (OpenAI, DeepSeek, Gemini implicit)."""
     if limit == 0:
-        if diff.divergence is not None:
-            return _miss(diff, "prefix", f"the prefix differs at {describe_divergence(diff.divergence)}: nothing is shared")
+        d = diff.divergence
+        minimum = aa.minimum()
+        if d is not None and (minimum is None or (d.offset or 0) < minimum):  # a token covers at least a byte
+            return _miss(diff, "prefix", f"the prefix differs at {describe_divergence(d)}: nothing is shared")
+        if d is not None:
+            diff.verdict, diff.reason = "read", "read"
+            diff.message = (
+                f"{aa.platform} caches prefixes automatically: B may read the start A and B share, the first "
+                f"{d.offset:,} bytes of {describe_block(aa.request.blocks, 0)} (best-effort: routing and eviction are the provider's)"
+            )
+            return diff
         return _miss(diff, "parameter", "a parameter change invalidates the whole prefix")
     estimate, minimum, verdict = aa.judge_prefix(limit - 1, precise=True)
     if verdict is Verdict.BELOW:
