@@ -879,12 +879,14 @@ def test_a_helper_called_in_a_loop_with_the_same_marked_document(tmp_path, monke
     [
         ('step(h, "claude-sonnet-4-6")\n    step(h, "claude-opus-4-8")\n', [("app.py", 2, "PC104")]),
         ('step(h, "claude-sonnet-4-6")\n    step(h, "claude-sonnet-4-6")\n', []),
+        # Callers that send different prompts share no cached prefix: nothing to lose.
+        ('step(h, "claude-sonnet-4-6")\n    step(h, "claude-opus-4-8", POLICY + " Be terse.")\n', []),
     ],
 )
 def test_callers_that_pass_different_models_choose_it_per_call(tmp_path, monkeypatch, calls, expected):
     source = f"""
-    def step(history, model):
-        return client.messages.create(model=model, max_tokens=500, system=[{{"type": "text", "text": POLICY, "cache_control": {{"type": "ephemeral"}}}}], messages=history)
+    def step(history, model, system=POLICY):
+        return client.messages.create(model=model, max_tokens=500, system=[{{"type": "text", "text": system, "cache_control": {{"type": "ephemeral"}}}}], messages=history)
     def run(h):
         {calls}"""
     found = run(tmp_path, monkeypatch, {"app.py": module(source)})

@@ -184,9 +184,16 @@ class Analyser:
 def _callers_disagree(made: list[tuple[list[Found], list[Request]]]) -> None:
     """A cache-level parameter the function's callers pass different fixed values for: its
     requests, one per caller, do not read each other's entries (PC104, chosen per call)."""
-    bodies = [(found[0].body, requests) for found, requests in made if found and requests]
-    if len(bodies) < 2:
-        return
+    by_prefix: dict[tuple, list] = {}
+    for n, (found, requests) in enumerate(made):
+        if found and requests:
+            by_prefix.setdefault(_cached_part(requests[0], n), []).append((found[0].body, requests))
+    for bodies in by_prefix.values():  # callers that send different prompts share no cache to lose
+        if len(bodies) >= 2:
+            _disagree(bodies)
+
+
+def _disagree(bodies: list) -> None:
     for name in facts.VARYING:
         values = {}
         for body, _ in bodies:
@@ -205,6 +212,17 @@ def _callers_disagree(made: list[tuple[list[Found], list[Request]]]) -> None:
 
 
 _ABSENT = object()
+
+
+def _cached_part(request: Request, n: int) -> tuple:
+    """The identity of what the request caches (through its first breakpoint, or its tools and
+    system): equal for two callers only if they send the same prefix. A value not known makes
+    it unequal (``n`` numbers the caller)."""
+    from ...sets.simulate import block_digest  # the simulator's identity of a block
+
+    marked = [i for i, b in enumerate(request.blocks) if b.breakpoint is not None]
+    end = marked[0] if marked else sum(1 for b in request.blocks if b.section.value != "messages") - 1
+    return tuple(block_digest(b, n) for b in request.blocks[: end + 1])
 
 
 def _short(text: str) -> str:
