@@ -834,6 +834,8 @@ def test_a_marked_turn_appended_to_a_history_passed_in_is_checked(tmp_path, monk
     [
         # The document is the same on every pass: the loop reads the prefix the first pass wrote.
         ("document", []),
+        # ... also rendered by a method of the object passed in.
+        ("document.to_markdown()", []),
         # Each question is new: every pass writes and nothing reads.
         ("q", [("app.py", 7, "PC202")]),
     ],

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 import libcst as cst
+import libcst.matchers as cst_matchers
 
 from ...registry import Registry
 from ...request import Hole, HoleKind, Request, RequestSet, Span, Text
@@ -140,11 +141,11 @@ class Analyser:
                 request.call.runs_once = once  # type: ignore[union-attr]
                 # A loop around the caller's call sends the request again and again, with
                 # whatever the caller passes from outside the loop fixed (rules/PC202).
-                request.call.loop = facts.repeating_loop(caller_record, caller_module)  # type: ignore[union-attr]
+                # An argument that calls something (browser.snapshot()) is made anew on every pass.
                 owner = caller_record.scope.node
-                request.call.loop_owner = caller_module.span(owner) if isinstance(owner, cst.FunctionDef) else None  # type: ignore[union-attr]
-                if request.call.loop_owner is None:  # type: ignore[union-attr]
-                    request.call.loop = None  # type: ignore[union-attr]
+                if isinstance(owner, cst.FunctionDef) and not any(cst_matchers.findall(a.value, cst_matchers.Call()) for a in caller_record.node.args):
+                    request.call.loop = facts.repeating_loop(caller_record, caller_module)  # type: ignore[union-attr]
+                    request.call.loop_owner = caller_module.span(owner)  # type: ignore[union-attr]
             _note_caching(parsed, request)
             if item.batch:
                 request.in_batch = True

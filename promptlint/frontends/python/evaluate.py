@@ -1029,12 +1029,8 @@ class Evaluator(TextBuilding):
                 return Text(tuple(p for p in pieces if p != ""))
             return receiver
         if isinstance(receiver, Hole):
-            if method in _VALUE_METHODS:  # the same value, written another way
-                return Hole(receiver.kind, receiver.label, receiver.origin, receiver.sample)
-            if receiver.kind is HoleKind.PER_REQUEST:
-                # What an object passed in answers (browser.snapshot()) is made at the call,
-                # anew each time it is called: a loop does not send it again unchanged.
-                return Hole(HoleKind.PER_REQUEST, f.module.code(node, 50), f.module.span(node), receiver.sample)
+            if receiver.kind is HoleKind.PER_REQUEST or method in _VALUE_METHODS:
+                return dataclasses.replace(receiver, insert=None)  # the same value, written another way
             # A method of an object made from a varying value (a connection opened with an
             # environment variable): its result is not that value.
             return self._unknown_call(node, f)
