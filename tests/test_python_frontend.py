@@ -83,6 +83,15 @@ def test_a_value_made_at_import_is_reported_as_once_per_process(tmp_path, monkey
     messages = {d.span.line: d.message for d in lint_paths([tmp_path], tmp_path) if d.code == "PC101"}
     assert "made once, at import" in messages[5] and "every process" in messages[5]
     assert "the prefix changes with it" in messages[9]
+    # Through a method of the value, and through a helper the constant calls.
+    source = (
+        "import datetime\ndef stamp():\n    return datetime.datetime.now().isoformat()\n"
+        "SYSTEM = POLICY + datetime.date.today().strftime('%d %B %Y') + stamp()\n"
+        "def ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=[{'type': 'text', 'text': SYSTEM, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+    )
+    (tmp_path / "app.py").write_text(module(source), encoding="utf-8")
+    found = [d.message for d in lint_paths([tmp_path], tmp_path) if d.code == "PC101"]
+    assert len(found) == 2 and all("made once, at import" in m for m in found)
 
 
 @pytest.mark.parametrize(

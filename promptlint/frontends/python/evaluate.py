@@ -213,7 +213,7 @@ class Evaluator(TextBuilding):
             # A value's attribute names what it is (user.session_key is a session's, not a user's);
             # a volatile value keeps the name of its source.
             label = f"{base.label}.{attr}" if base.kind in (HoleKind.PER_REQUEST, HoleKind.UNKNOWN) else base.label
-            return Hole(base.kind, label, base.origin, base.sample)
+            return dataclasses.replace(base, label=label, insert=None)
         if isinstance(base, Text):
             return base
         return unknown(f.module.code(node), f.module.span(node))
@@ -507,6 +507,8 @@ class Evaluator(TextBuilding):
         try:
             frame = Frame(f.module if scope in f.module.scopes.values() else self._module_of(scope, f), scope, binding.pos, {}, f.depth + 1, params)
             value = self._binding(binding, scope, frame)
+            if scope.kind in ("module", "class") and binding.kind in ("assign", "annassign"):
+                value = _made_at_import(value)  # through helpers too: SYSTEM = POLICY + stamp()
         finally:
             self._active.discard(key)  # type: ignore[arg-type]
         if binding.kind in ("assign", "annassign", "walrus", "def", "class", "with"):
@@ -1289,6 +1291,25 @@ def _conditional_cache_parameter(key: object, m: Mutation, f: Frame, scope: Scop
     from .facts import VARYING  # facts builds on the evaluator
 
     return key in VARYING and bool(m.branches) and not _encloses(m.branches, f, scope, f.scope is scope)
+
+
+def _made_at_import(value: object, depth: int = 0) -> object:
+    """``value`` with its volatile holes marked as made once, at import."""
+    if depth > 20:
+        return value
+    if isinstance(value, Hole):
+        return dataclasses.replace(value, at_import=True) if value.kind is HoleKind.VOLATILE and not value.at_import else value
+    if isinstance(value, Text):
+        if not any(isinstance(p, Hole) and p.kind is HoleKind.VOLATILE for p in value.pieces):
+            return value
+        return Text(tuple(_made_at_import(p, depth + 1) if isinstance(p, Hole) else p for p in value.pieces))
+    if isinstance(value, SList):
+        for i, item in enumerate(value):
+            value[i] = _made_at_import(item, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _made_at_import(item, depth + 1)
+    return value
 
 
 def _at_import(f: Frame) -> bool:
