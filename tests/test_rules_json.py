@@ -394,6 +394,8 @@ def test_a_phone_number_in_the_epoch_range_is_not(lint):
         assert lint(anthropic([text_block(LONG_PROSE + " " + text)])) == [], text
     found = lint(anthropic([text_block(LONG_PROSE + " Call us on 2065550101. Session 1796000000.")]))
     assert codes(found) == ["PC101"] and "1796000000" in found[0].message
+    # A call that started at a time is not a phone number.
+    assert codes(lint(anthropic([text_block(LONG_PROSE + " This call started at 1796000000.")]))) == ["PC101"]
 
 
 def test_an_epoch_inside_a_decimal_version_or_name_is_not(lint):
@@ -476,3 +478,4 @@ def test_dates_written_with_dots_or_year_first_slashes_next_to_now_words(lint):
         found = lint(anthropic([text_block(text + " " + LONG_PROSE)]))
         assert codes(found) == ["PC101"], text
     assert lint(anthropic([text_block("Use version 3.14.15 of the API. " + LONG_PROSE)])) == []
+    assert lint(anthropic([text_block("The current SDK is 2024.10.1, install it now. " + LONG_PROSE)])) == []

@@ -15,7 +15,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # Dates and times as prompts write them: 2026-11-22, 2026/11/22, 11/22/2026, 22.11.2026, 14:03,
 # Nov 22, 2026, 22 November 2026.
 _DATE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{4}([/.])\d{1,2}\1\d{1,2}\b|\d{1,2}\.\d{1,2}\.\d{4}\b|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"\b(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{4}([/.])\d{2}\1\d{2}\b|\d{1,2}\.\d{1,2}\.\d{4}\b|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}})",
     re.I,
 )
@@ -33,9 +33,14 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[14][0-9a-f]{3}-[89ab][0-9a-f]{3}
 # (1796000000.5, 3.1796000000, 1796000000.2.3, 1796000000.log); a full stop that ends the
 # sentence ("Session started 1796000000.") is no part of the number.
 _EPOCH = re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?!\w|\.\w)")
-# Ten digits written after a word for a phone line are a number to dial (US area codes
-# 130-209 fall in the epoch range): "Fax 2065550101", "call us on 1415550101".
-_PHONE_BEFORE = re.compile(r"\b(?:fax|phone|tel|telephone|call|text|mobile|cell|sms|whatsapp|hotline|dial)\b\W{0,3}(?:\w+\W{1,3}){0,2}$", re.I)
+# Ten digits written right after a word for a phone line are a number to dial (US area codes
+# 130-209 fall in the epoch range): "Fax 2065550101", "call us on 1415550101". "This call
+# started at 1796000000" is a time.
+_PHONE_BEFORE = re.compile(
+    r"\b(?:fax|phone|tel|telephone|mobile|cell|sms|whatsapp|hotline|dial|(?:call|text)\s+(?:us|me|them|him|her))\b"
+    r"\W{0,3}(?:\([^)]{0,30}\)\W{0,3})?(?:(?:at|on|number|no)\b\W{1,3})?$",
+    re.I,
+)
 
 # A text longer than this is searched at its start and end only: a prompt that long is
 # past any model's context window, and a full search would cost seconds.
@@ -96,7 +101,7 @@ _MONTHS = "months"  # the _DATE hint when a month-name date may be there
 # where no month-name date can be, found by skipping from digit to digit instead of
 # trying the pattern at every word.
 _DATE_NUMERIC = re.compile(
-    r"\d(?<!\w\d)(?:\d{3}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{3}([/.])\d{1,2}\1\d{1,2}\b|\d?\.\d{1,2}\.\d{4}\b|\d?/\d{1,2}/\d{2,4}|\d?:\d{2}(?:\s*[ap]\.?m\.?)?)",
+    r"\d(?<!\w\d)(?:\d{3}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{3}([/.])\d{2}\1\d{2}\b|\d?\.\d{1,2}\.\d{4}\b|\d?/\d{1,2}/\d{2,4}|\d?:\d{2}(?:\s*[ap]\.?m\.?)?)",
     re.I,
 )
 _UUID_HINT = re.compile(r"-[0-9a-f]{4}-[14]", re.I)
