@@ -64,19 +64,20 @@ _START = re.compile(r"(?:^|(?<=\s))#[ \t]*promptlint:", re.I)
 # it are promptlint's (a bare noqa, or one naming only other tools' codes, is not).
 _NOQA = re.compile(r"(?:^|(?<=\s))#[ \t]*noqa[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]+)*)", re.I)
 _OUR_CODE = re.compile(r"P[CL][0-9]{3}", re.I)
+_ANY_NOQA = re.compile(r"(?:^|(?<=\s))#[ \t]*noqa\b", re.I)  # any tool's, for fingerprints
 # What must follow it: ``ignore``, optional ``[codes]``, then the end, ``-- reason`` or
 # another comment (a noqa). Anything else is not understood, and silences nothing.
 _BODY = re.compile(r"[ \t]*ignore(?:[ \t]*\[(?P<codes>[^\]]*)\])?[ \t]*(?:--[ \t]*(?P<reason>.*?)[ \t]*$|(?=#)|$)", re.I)
 
 
 def without_directive(line: str) -> str:
-    """A source line with its ``# promptlint:`` comment (and whatever follows it) cut off.
+    """A source line with its ``# promptlint:`` or noqa comment (and whatever follows) cut off.
 
     Adding or removing a directive does not change the finding it is about: fingerprints
     hash the line without it.
     """
-    match = _START.search(line)
-    return line[: match.start()] if match else line
+    cuts = [m.start() for m in (_START.search(line), _ANY_NOQA.search(line)) if m is not None]
+    return line[: min(cuts)] if cuts else line
 
 
 @dataclass(frozen=True, slots=True)

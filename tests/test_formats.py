@@ -274,6 +274,11 @@ def test_silencing_a_finding_on_its_line_keeps_its_sarif_fingerprint(tmp_path, m
     after = pc101()
     assert after["suppressions"][0]["kind"] == "inSource"
     assert after["partialFingerprints"] == before["partialFingerprints"]
+    # Ruff's form, and another tool's noqa, leave it too.
+    for comment in ("  # noqa: PC101", "  # noqa: E501"):
+        lines[4] = source.splitlines(keepends=True)[4].rstrip("\n") + comment + "\n"
+        (tmp_path / "app.py").write_text("".join(lines), encoding="utf-8")
+        assert pc101()["partialFingerprints"] == before["partialFingerprints"], comment
 
 
 def test_sarif_uris_are_relative_to_the_repository_top_when_run_in_a_subfolder(tmp_path, monkeypatch):
