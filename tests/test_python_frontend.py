@@ -919,12 +919,13 @@ def test_a_model_picked_in_the_arms_of_an_if_or_a_match_is_chosen_per_call(tmp_p
     assert len(found) == 1 and "('claude-opus-4-8' or 'claude-sonnet-4-6')" in found[0].message
 
 
-@pytest.mark.parametrize("guard, expected", [("if hard:\n        ", ["PC104"]), ("", [])])
+@pytest.mark.parametrize("guard, expected", [("if hard:\n        ", ["PC104"]), ("", []), ("try:\n        ", [])])
 def test_thinking_added_to_the_keywords_in_one_branch_is_chosen_per_call(tmp_path, monkeypatch, guard, expected):
     source = (
         "def tutor(history, hard):\n    extra = {}\n"
         f"    {guard}extra['thinking'] = {{'type': 'enabled', 'budget_tokens': 4000}}\n"
-        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=6000, system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], "
+        + ("    except KeyError:\n        pass\n" if guard.startswith("try") else "")
+        + "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=6000, system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], "
         "messages=[*history, {'role': 'user', 'content': [{'type': 'text', 'text': 'go', 'cache_control': {'type': 'ephemeral'}}]}], **extra)\n"
     )
     assert [c for _, _, c in run(tmp_path, monkeypatch, {"app.py": module(source)}) if c == "PC104"] == expected

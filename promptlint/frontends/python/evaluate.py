@@ -1279,7 +1279,7 @@ def _note_optional_media(target: list, item: object, m: Mutation, f: Frame, scop
     """An image or document appended in a branch the call is not in: adding or removing one
     invalidates the cached messages (facts.md §1.8), so the calls differ (PC104)."""
     media = isinstance(item, dict) and item.get("type") in _MEDIA_BLOCKS
-    if media and isinstance(target, SList) and m.branches and not _encloses(m.branches, f, scope, f.scope is scope):
+    if media and isinstance(target, SList) and _on_some_calls(m, f, scope):
         target.optional_media = module.span(m.node)
 
 
@@ -1290,7 +1290,16 @@ def _conditional_cache_parameter(key: object, m: Mutation, f: Frame, scope: Scop
     """A request parameter whose change invalidates a cache level, set in a branch the use is not in."""
     from .facts import VARYING  # facts builds on the evaluator
 
-    return key in VARYING and bool(m.branches) and not _encloses(m.branches, f, scope, f.scope is scope)
+    return key in VARYING and _on_some_calls(m, f, scope)
+
+
+def _on_some_calls(m: Mutation, f: Frame, scope: Scope) -> bool:
+    """Whether a change is made in an arm of an if or a match that the use is not in, in code
+    that runs per call (a module's runs once per process; a try body runs every time)."""
+    if scope.kind in ("module", "class"):
+        return False
+    arms = tuple(b for b in m.branches if isinstance(b, (cst.If, cst.Else, cst.MatchCase)))
+    return bool(arms) and not _encloses(arms, f, scope, f.scope is scope)
 
 
 def _made_at_import(value: object, depth: int = 0) -> object:
