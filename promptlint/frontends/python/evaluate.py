@@ -821,8 +821,10 @@ class Evaluator(TextBuilding):
         if qual.startswith("datetime.") and qual.count(".") == 1 and qual.split(".")[1] in ("now", "utcnow", "today"):
             qual = "datetime." + qual  # "from datetime import datetime" then "datetime.now()"
         if qual in _RANDOM_GENERATORS:  # an object whose methods are the module's functions
-            seeded = bool(node.args) and all(is_static(self.value(a.value, f)) for a in node.args)
-            return Opaque(f"{qual}(seed)" if seeded else f"{qual}()")  # a fixed seed: the same draws every run
+            # Seeded with a constant and made for this call, it draws the same every call; one
+            # kept between calls (a module's) draws on from where the last call left it.
+            seeded = qual != "random.SystemRandom" and f.scope.kind == "function" and bool(node.args) and all(is_static(self.value(a.value, f)) for a in node.args)
+            return Opaque(f"{qual}(seed)" if seeded else f"{qual}()")
         generator = _RANDOM_GENERATOR.match(qual)
         if generator:  # rng = random.Random(); rng.sample(...) is random.sample(...)
             qual = f"{generator.group(1)}.{generator.group(2)}"
