@@ -26,7 +26,7 @@ _PRICES: dict[str, Any] = {
     "properties": {k: {"type": "number", "minimum": 0} for k in _PRICE_KEYS},
 }
 # Where a minimum can be given: the first-party table ("default") and each platform.
-_PLATFORMS = ("default", "anthropic", "bedrock", "vertex", "openai", "deepseek", "gemini")
+_PLATFORMS = ("default", "anthropic", "bedrock", "vertex", "openai", "azure", "deepseek", "gemini")
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

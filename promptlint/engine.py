@@ -120,6 +120,9 @@ def discover(paths: Iterable[Path], settings: Settings) -> Iterator[Path]:
                 seen.add(given)
                 yield given
             continue
+        if not os.access(given, os.R_OK | os.X_OK):
+            yield given  # checking it says why it could not be read
+            continue
         for found in _walk(given, settings):
             if found not in seen:
                 seen.add(found)

@@ -203,7 +203,7 @@ def test_an_unreadable_folder_or_file_is_reported_and_the_others_are_still_check
     locked.chmod(0)
     secret.chmod(0)
     try:
-        for args in (["."], ["secret.json", "neighbour.json"]):
+        for args in (["."], ["secret.json", "neighbour.json"], ["locked", "neighbour.json"]):
             run = subprocess.run(
                 [*_without_root_powers(), sys.executable, "-m", "promptlint", "check", *args, "--no-cache", "--format", "sarif"],
                 cwd=tmp_path, capture_output=True, text=True,
@@ -213,9 +213,15 @@ def test_an_unreadable_folder_or_file_is_reported_and_the_others_are_still_check
             log = json.loads(run.stdout)
             assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]] == ["neighbour.json"]
             notes = {n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: n for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]}
-            assert set(notes) == ({"locked", "secret.json"} if args == ["."] else {"secret.json"})
+            assert set(notes) == ({"locked", "secret.json"} if args == ["."] else {args[0]})
             assert all(n["descriptor"]["id"] == "file-not-read" and "Permission denied" in n["message"]["text"] for n in notes.values())
-            assert "promptlint: could not read secret.json: Permission denied" in run.stderr
+            assert f"promptlint: could not read {args[0] if args != ['.'] else 'secret.json'}: Permission denied" in run.stderr
+        simulated = subprocess.run(
+            [*_without_root_powers(), sys.executable, "-m", "promptlint", "simulate", "secret.json", "neighbour.json", "--format", "json"],
+            cwd=tmp_path, capture_output=True, text=True,
+        )
+        assert simulated.returncode == 2 and "promptlint: could not read secret.json: Permission denied" in simulated.stderr
+        assert [s["path"] for s in json.loads(simulated.stdout)["sets"]] == ["neighbour.json"]
     finally:
         locked.chmod(0o755)
         secret.chmod(0o644)

@@ -21,7 +21,7 @@ _ADVISED = {"text": report.TEXT_GROUPS, "html": html_page.PAGE_GROUPS, "json": N
 
 
 @click.command("simulate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 @click.option(
     "-o",
@@ -65,18 +65,23 @@ def simulate_command(
             click.echo(f"promptlint: error: {shown}: simulate reads .json and .jsonl request files and .py code", err=True)
             failed = True
             continue
-        if path.suffix == ".jsonl":  # read as it is simulated: a log of any size
-            result, errors, error_count = simulate_jsonl(path, shown, engine.context, advised=_ADVISED[output_format])
-            found = [result] if result is not None else []
-        elif path.suffix == ".py":  # Batch API requests built in code, and the calls a loop or fan-out repeats
-            parsed = engine.parse(path, shown)
-            errors, error_count = parsed.errors, len(parsed.errors)
-            found = [_assumed(simulate(members, engine.context), said) for members, said in batches(parsed, iterations)]
-            found += [simulate_calls(members, engine.context, keep=KEPT_REQUESTS) for members in repeated_calls(parsed, shown, iterations)]
-        else:
-            parsed = engine.parse(path, shown)
-            errors, error_count = parsed.errors, len(parsed.errors)
-            found = [simulate(RequestSet("bodies", shown, list(parsed.requests)), engine.context)] if parsed.requests else []
+        try:
+            if path.suffix == ".jsonl":  # read as it is simulated: a log of any size
+                result, errors, error_count = simulate_jsonl(path, shown, engine.context, advised=_ADVISED[output_format])
+                found = [result] if result is not None else []
+            elif path.suffix == ".py":  # Batch API requests built in code, and the calls a loop or fan-out repeats
+                parsed = engine.parse(path, shown)
+                errors, error_count = parsed.errors, len(parsed.errors)
+                found = [_assumed(simulate(members, engine.context), said) for members, said in batches(parsed, iterations)]
+                found += [simulate_calls(members, engine.context, keep=KEPT_REQUESTS) for members in repeated_calls(parsed, shown, iterations)]
+            else:
+                parsed = engine.parse(path, shown)
+                errors, error_count = parsed.errors, len(parsed.errors)
+                found = [simulate(RequestSet("bodies", shown, list(parsed.requests)), engine.context)] if parsed.requests else []
+        except PermissionError as exc:  # as check says it, and the other files are still simulated
+            click.echo(f"promptlint: could not read {shown}: {exc.strerror or exc}", err=True)
+            failed = True
+            continue
         for error in errors:
             click.echo(text.line(engine._parse_error(error)), err=True)
         if error_count > len(errors):
