@@ -34,7 +34,9 @@ from . import __version__
 from .diagnostic import Diagnostic
 from .report import fingerprint, paths
 
-VERSION = 1
+# 2: paths (and the fingerprints, which hash them) from the repository's top folder.
+# 1: from the working folder the baseline was written in; still read, as that of this run.
+VERSION = 2
 
 
 class BaselineError(Exception):
@@ -47,6 +49,7 @@ class Entry:
     code: str
     fingerprint: str
     message: str = field(default="", compare=False)
+    legacy: bool = field(default=False, compare=False)  # from a version 1 file
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -128,7 +131,7 @@ def parse(document: Any, where: str = "baseline") -> list[Entry]:
     if not isinstance(document, dict):
         raise bad("expected a JSON object with 'version' and 'findings'")
     version = document.get("version")
-    if version != VERSION:
+    if version not in (1, VERSION) or isinstance(version, bool):
         if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
             raise BaselineError(
                 f"baseline {where} has version {version}, newer than this promptlint reads ({VERSION}); upgrade promptlint"
@@ -147,7 +150,7 @@ def parse(document: Any, where: str = "baseline") -> list[Entry]:
         message = item.get("message", "")
         if not isinstance(message, str):
             raise bad(f"findings[{i}] 'message' is not a string")
-        out.append(Entry(item["path"], item["code"], item["fingerprint"], message))
+        out.append(Entry(item["path"], item["code"], item["fingerprint"], message, legacy=version == 1))
     return out
 
 
@@ -158,12 +161,16 @@ def match(diagnostics: Sequence[Diagnostic], baseline: Iterable[Entry]) -> Match
     were when it was written, so the ``:N`` occurrence suffixes line up.
     """
     pool: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
+    legacy = False
     for entry in baseline:
         pool[entry.key].append(entry)
+        legacy = legacy or entry.legacy
     new: list[Diagnostic] = []
     baselined: list[Diagnostic] = []
-    for d, print_ in zip(diagnostics, fingerprint.fingerprints(diagnostics)):
-        waiting = pool.get((d.code, paths.repository_path(d.span.path), print_))
+    # A version 1 file named files as this run shows them (from the working folder).
+    old = fingerprint.fingerprints(diagnostics, name=str) if legacy else [None] * len(diagnostics)
+    for d, print_, old_print in zip(diagnostics, fingerprint.fingerprints(diagnostics), old):
+        waiting = pool.get((d.code, paths.repository_path(d.span.path), print_)) or (pool.get((d.code, d.span.path, old_print)) if old_print else None)
         if waiting:
             waiting.pop()
             baselined.append(d)
@@ -178,6 +185,6 @@ def stale(unused: Iterable[Entry], checked: Iterable[str]) -> list[Entry]:
     ``checked``: the paths this run looked at, as reported. A run over some files
     (pre-commit passes the changed ones) says nothing about the entries of the others.
     """
-    looked_at = {paths.repository_path(p) for p in checked}
+    looked_at = {paths.repository_path(p) for p in checked} | set(checked)
     top = paths.top()
-    return sorted(e for e in unused if e.path in looked_at or not (top / e.path).exists())
+    return sorted(e for e in unused if e.path in looked_at or not (Path(e.path) if e.legacy else top / e.path).exists())

@@ -46,7 +46,7 @@ def stale_lines(stderr: str) -> list[str]:
 def test_write_baseline_records_every_finding(project):
     path = write_baseline()
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["generated_by"] == f"promptlint {__version__}"
     findings = document["findings"]
     assert len(findings) == GOLDEN_FINDINGS
@@ -112,6 +112,26 @@ def test_a_baseline_works_from_any_folder_of_the_repository(project, monkeypatch
     assert invoke("check", ".", *AS_OF, "--write-baseline", "../promptlint-baseline.json").exit_code == 0
     monkeypatch.chdir(project)
     assert check("--baseline", "promptlint-baseline.json").exit_code == 0
+
+
+def test_a_version_1_baseline_written_in_a_subfolder_still_matches_there(project, monkeypatch):
+    # Before version 2, paths and fingerprints were the working folder's: such a file, read
+    # from the folder it was written in, still hides its findings.
+    (project / ".git").mkdir()
+    monkeypatch.chdir(project / "requests")
+    import datetime as dt
+
+    from promptlint.config import Settings
+    from promptlint.engine import Engine
+    from promptlint.report import fingerprint as fp
+
+    found = Engine(Settings(root=project, as_of=dt.date(2026, 11, 22), cache=False)).check_paths([Path(".")]).diagnostics
+    assert found
+
+    legacy = [{"code": d.code, "path": d.span.path, "fingerprint": p, "message": d.message} for d, p in zip(found, fp.fingerprints(found, name=str))]
+    Path("old.json").write_text(json.dumps({"version": 1, "findings": legacy}), encoding="utf-8")
+    again = invoke("check", ".", *AS_OF, "--baseline", "old.json")
+    assert again.exit_code == 0 and "no longer match" not in again.stderr, again.stderr
 
 
 def test_the_baseline_file_is_not_itself_a_finding(project):
@@ -211,8 +231,8 @@ def test_sarif_with_a_baseline_marks_baselined_findings_suppressed(project):
         (None, "baseline promptlint-baseline.json does not exist"),
         ("{not json", "is not valid JSON"),
         ("[]", "expected a JSON object"),
-        ('{"findings": []}', "'version' must be 1"),
-        ('{"version": 2, "findings": []}', "newer than this promptlint reads"),
+        ('{"findings": []}', "'version' must be 2"),
+        ('{"version": 3, "findings": []}', "newer than this promptlint reads"),
         ('{"version": 1}', "'findings' must be a list"),
         ('{"version": 1, "findings": [3]}', "findings[0] is not an object"),
         ('{"version": 1, "findings": [{"code": "PC101", "path": "a.json"}]}', "findings[0] has no string 'fingerprint'"),

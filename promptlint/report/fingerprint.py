@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..diagnostic import Diagnostic
 from ..suppression import without_directive
@@ -44,8 +44,8 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def identity(d: Diagnostic, line_text: str | None) -> str:
-    parts = [d.code, paths.repository_path(d.span.path)]
+def identity(d: Diagnostic, line_text: str | None, name: Callable[[str], str] = paths.repository_path) -> str:
+    parts = [d.code, name(d.span.path)]
     if d.span.pointer is not None:
         parts += ["pointer", d.span.pointer]
     if needs_line(d):
@@ -55,8 +55,11 @@ def identity(d: Diagnostic, line_text: str | None) -> str:
     return "\x1f".join(parts)
 
 
-def fingerprints(diagnostics: Sequence[Diagnostic], lines: Mapping[str, Mapping[int, str]] | None = None) -> list[str]:
-    """One fingerprint per diagnostic, in order. ``lines``: path -> line -> text, read if not given."""
+def fingerprints(
+    diagnostics: Sequence[Diagnostic], lines: Mapping[str, Mapping[int, str]] | None = None, name: Callable[[str], str] = paths.repository_path
+) -> list[str]:
+    """One fingerprint per diagnostic, in order. ``lines``: path -> line -> text, read if not given;
+    ``name``: a file's name in the identity (``str``: as shown, as baselines of version 1 had it)."""
     if lines is None:
         wanted: dict[str, set[int]] = {}
         for d in diagnostics:
@@ -64,7 +67,7 @@ def fingerprints(diagnostics: Sequence[Diagnostic], lines: Mapping[str, Mapping[
                 wanted.setdefault(d.span.path, set()).add(d.span.line)
         lines = source.read_all(wanted)
     digests = [
-        hashlib.sha256(identity(d, lines.get(d.span.path, {}).get(d.span.line)).encode("utf-8")).hexdigest()[:32]
+        hashlib.sha256(identity(d, lines.get(d.span.path, {}).get(d.span.line), name).encode("utf-8")).hexdigest()[:32]
         for d in diagnostics
     ]
     # Occurrences count in path, line, column order, whatever order the caller passes
