@@ -201,8 +201,12 @@ def block_digest(block: Block, request_number: int) -> bytes:
     """
     text = _plain_text(block.raw)
     if text is not None:
-        return _text_digest(block.section, block.role, block.message_index, block.type, text)
+        digest = _text_digest if len(text) <= _KEPT_TEXT else _text_digest.__wrapped__  # the memo holds its texts
+        return digest(block.section, block.role, block.message_index, block.type, text)
     return _hash(_other_bytes(block, request_number))
+
+
+_KEPT_TEXT = 64 << 10  # 4,096 texts of at most 64 KiB: the memo stays within a log's memory budget
 
 
 @lru_cache(maxsize=4096)
