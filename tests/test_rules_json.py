@@ -390,7 +390,7 @@ def test_an_epoch_at_the_end_of_a_sentence_is_volatile(lint):
 
 
 def test_a_phone_number_in_the_epoch_range_is_not(lint):
-    for text in ("Fax: 1415550101.", "Call us on 2065550101 any day.", "Phone (support line) 2065550101"):
+    for text in ("Fax: 1415550101.", "Call us on 2065550101 any day.", "Phone (support line) 2065550101", "For billing issues call 1800555123 (toll free)."):
         assert lint(anthropic([text_block(LONG_PROSE + " " + text)])) == [], text
     found = lint(anthropic([text_block(LONG_PROSE + " Call us on 2065550101. Session 1796000000.")]))
     assert codes(found) == ["PC101"] and "1796000000" in found[0].message

@@ -38,7 +38,8 @@ _EPOCH = re.compile(r"(?<![\w.])(?:1[3-9]\d{8}|20\d{8})(?:\d{3})?(?!\w|\.\w)")
 # started at 1796000000" is a time.
 _PHONE_BEFORE = re.compile(
     r"\b(?:fax|phone|tel|telephone|mobile|cell|sms|whatsapp|hotline|dial|(?:call|text)\s+(?:us|me|them|him|her))\b"
-    r"\W{0,3}(?:\([^)]{0,30}\)\W{0,3})?(?:(?:at|on|number|no)\b\W{1,3})?$",
+    r"\W{0,3}(?:\([^)]{0,30}\)\W{0,3})?(?:(?:at|on|number|no)\b\W{1,3})?$"
+    r"|\b(?:call|text|ring)\W{1,3}$",  # "call 1800555123": the verb right before the number
     re.I,
 )
 
