@@ -94,16 +94,21 @@ def test_pool_gives_the_same_findings_as_serial(tmp_path, monkeypatch):
     assert pooled == serial and len(serial) == 14
 
 
-def test_a_python_file_is_checked_again_when_a_module_it_reads_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "prompts.py").write_text(f"POLICY = {LONG_PROSE!r}\n", encoding="utf-8")
-    (tmp_path / "app.py").write_text(
+def _prompts_and_caller(root: Path) -> None:
+    """prompts.py holds the system prompt; app.py sends it, marked."""
+    (root / "prompts.py").write_text(f"POLICY = {LONG_PROSE!r}\n", encoding="utf-8")
+    (root / "app.py").write_text(
         "import anthropic\nfrom prompts import POLICY\nclient = anthropic.Anthropic()\n\n"
         "def ask(q):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
         "system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
         "    return r.usage.cache_read_input_tokens\n",
         encoding="utf-8",
     )
+
+
+def test_a_python_file_is_checked_again_when_a_module_it_reads_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    _prompts_and_caller(tmp_path)
     first, _ = run(tmp_path)
     assert first == []
     second, parsed = run(tmp_path)
@@ -167,14 +172,7 @@ def test_a_prompt_module_named_alone_is_checked_through_the_module_that_reads_it
     # Pre-commit names only the edited prompt module; its request is built in app.py, which
     # the cache knows reads it. Its finding is reported, and again on the next commit attempt.
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "prompts.py").write_text(f"POLICY = {LONG_PROSE!r}\n", encoding="utf-8")
-    (tmp_path / "app.py").write_text(
-        "import anthropic\nfrom prompts import POLICY\nclient = anthropic.Anthropic()\n\n"
-        "def ask(q):\n    r = client.messages.create(model='claude-sonnet-4-6', max_tokens=10, "
-        "system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
-        "    return r.usage.cache_read_input_tokens\n",
-        encoding="utf-8",
-    )
+    _prompts_and_caller(tmp_path)
     assert run(tmp_path)[0] == []  # the whole tree once: the cache learns who reads prompts.py
 
     def named(name: str) -> list:
