@@ -29,7 +29,7 @@ from ..diagnostic import Fix, Severity
 from ..request import Request, Section
 from ..sets.conversations import Conversations
 from ..sets.members import Recent
-from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence
+from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence, shared_start_may_be_cached
 from ..sets.simulate import Group, Simulation, Simulator, block_digest, positions, prefix_chain, ttl_seconds
 from ..tokens.verdict import Verdict
 from . import Finding, rule
@@ -435,7 +435,7 @@ def _template_bytes(t: _Template) -> Iterator[Finding]:
         return
     if d.index == end and d.section == Section.MESSAGES.value:
         return  # the marked message itself differs: a breakpoint on a per-request message (PC402)
-    if not first.analysis.marked and _shared_start_may_be_cached(first.analysis, d):
+    if not first.analysis.marked and shared_start_may_be_cached(first.analysis, d):
         return  # automatic caching reuses the longest shared start: the requests still read it
     if not _small(canonical(ra.blocks[d.index]), canonical(rb.blocks[d.index])):
         return
@@ -450,14 +450,6 @@ def _template_bytes(t: _Template) -> Iterator[Finding]:
         fix=Fix("move the value that changes after the last breakpoint (into the user message)"),
         data={"requests": t.members, "unique": singles, "offset": d.offset},
     )
-
-
-def _shared_start_may_be_cached(a: Analysis, d) -> bool:
-    """Whether what two requests share before they differ may reach the minimum (a token covers
-    at least a byte): a provider that caches by itself reads that much of it."""
-    minimum = a.minimum()
-    before = a.prefix_estimate(d.index - 1).high if d.index > 0 else 0
-    return minimum is None or before + (d.offset or 0) >= minimum
 
 
 def _small(x: str, y: str) -> bool:

@@ -738,8 +738,7 @@ def _automatic(diff: Diff, aa: Analysis, limit: int) -> Diff:
     """A provider that caches prefixes by itself (OpenAI, DeepSeek, Gemini implicit)."""
     if limit == 0:
         d = diff.divergence
-        minimum = aa.minimum()
-        if d is not None and (minimum is None or (d.offset or 0) < minimum):  # a token covers at least a byte
+        if d is not None and not shared_start_may_be_cached(aa, d):
             return _miss(diff, "prefix", f"the prefix differs at {describe_divergence(d)}: nothing is shared")
         if d is not None:
             diff.verdict, diff.reason = "read", "read"
@@ -777,6 +776,15 @@ def _automatic(diff: Diff, aa: Analysis, limit: int) -> Diff:
     if verdict is Verdict.UNCERTAIN:
         diff.notes.append(f"the shared prefix is near {aa.model_name}'s minimum of {_num(minimum)}: it may not be cached")
     return diff
+
+
+def shared_start_may_be_cached(a: Analysis, d: Divergence) -> bool:
+    """Whether what two requests share before they differ at ``d`` may reach A's minimum (a token
+    covers at least a byte): a provider that caches by itself reads that much of it. With no
+    minimum known, nothing says it does."""
+    minimum = a.minimum()
+    before = a.prefix_estimate(d.index - 1).high if d.index > 0 else 0
+    return minimum is not None and before + (d.offset or 0) >= minimum
 
 
 def _alive(analysis: Analysis, marked: Marked, gap: float) -> bool:
