@@ -101,6 +101,9 @@ class Analysis:
         self._chars: list[int] | None = None  # characters through each block, for rough_estimate
         self._first_not_ascii = 0
         self._widest: float | None = None  # the family's most characters per token
+        # (request number in its set, prefix identity through each block), when another
+        # process worked them out already (sets.ahead).
+        self.known_chain: tuple[int, list[bytes]] | None = None
 
     @property
     def shape_name(self) -> str:
@@ -200,14 +203,27 @@ class Analysis:
 
     def prefix_estimate(self, end: int) -> Estimate:
         if end not in self._estimates:
-            counts = self._counts
-            if counts is None:
-                frame = int(self.ctx.registry.counting.get("frame_max_per_message", 0))
-                counts = self._counts = PrefixCounts(self.request.blocks, self.ctx.counter, self.family, frame, self._sized_texts())
+            counts = self._prefix_counts()
             counts.extend(end)
             if 0 <= end < counts.counted:
                 self._estimates[end] = counts.estimate(end)
         return self._estimates[end]
+
+    def _prefix_counts(self) -> PrefixCounts:
+        if self._counts is None:
+            frame = int(self.ctx.registry.counting.get("frame_max_per_message", 0))
+            self._counts = PrefixCounts(self.request.blocks, self.ctx.counter, self.family, frame, self._sized_texts())
+        return self._counts
+
+    def all_counts(self) -> list:
+        """The offline counts through every block (``PrefixCounts.totals``), for ``given_counts``."""
+        counts = self._prefix_counts()
+        counts.extend(len(self.request.blocks) - 1)
+        return counts.totals
+
+    def given_counts(self, totals: list) -> None:
+        """Take ``all_counts`` of this request as another process worked them out (sets.ahead)."""
+        self._prefix_counts().preset(totals)
 
     def _sized_texts(self) -> list[tuple[str, bool]]:
         """``block.text.sized_text()`` of each block, worked out once."""

@@ -30,7 +30,7 @@ from ..request import Request, Section
 from ..sets.conversations import Conversations
 from ..sets.members import Recent
 from ..sets.diff import Selected, canonical, common_prefix, compare, describe_block, describe_divergence, first_divergence, shared_start_may_be_cached
-from ..sets.simulate import Group, Simulation, Simulator, block_digest, positions, prefix_chain, ttl_seconds
+from ..sets.simulate import Group, Simulation, Simulator, block_digest, positions, request_chain, ttl_seconds
 from ..tokens.verdict import Verdict
 from . import Finding, rule
 from .analysis import Analysis, Context
@@ -135,7 +135,7 @@ class SetChecker:
         outcome = self.simulator.feed(i, a, now, usage)
         chain = self.simulator.chain
         if chain is None and _caches_by_itself(a):  # not simulated, but its prefix is still compared
-            chain = prefix_chain(a.request, i, a.sizing_model.id if a.sizing_model else a.request.model)
+            chain = request_chain(a, i)
         me = Turn.of(i, a, chain, outcome.read_block, timestamp, kind, reported, self.fetch)
         try:
             return self._compare(me, a, chain, session, now, {"PC202"} if outcome.simulated else set())

@@ -19,6 +19,8 @@ from ..checks.analysis import Analysis, Context
 from ..frontends import ParseError
 from ..frontends.jsonreq import Record, line_bytes, looks_like_requests, records
 from ..request import Request, RequestSet
+from . import ahead
+from .ahead import Ahead, Work
 from .simulate import Clock, start_times
 
 T = TypeVar("T", covariant=True)
@@ -43,6 +45,13 @@ class Member:
     usage: Mapping | None
     session: str | None
     kind: str
+    ahead: Ahead | None = None  # what a scout worked out for it already
+
+    def analysis(self, ctx: Context) -> Analysis:
+        a = Analysis(self.request, ctx)
+        if self.ahead is not None:
+            self.ahead.give(a)
+        return a
 
 
 class Consumer(Protocol[T]):
@@ -99,11 +108,13 @@ class _Lines:
             self.reread.close()
 
 
-def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T | None:
+def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T], work: Work | None = None) -> T | None:
     """Feed a JSONL file's requests to ``consume`` as they are read, with a way to read one again.
 
     Records are taken in file order, the order a log is written in. Returns what
-    ``consume`` returns, or None when the file holds no requests at all.
+    ``consume`` returns, or None when the file holds no requests at all. ``work``: what a
+    scout (``sets.ahead``) may work out for each member besides its counts and identities,
+    given to the consumer as ``member.ahead.extra``; None for no scout.
     """
     registry = ctx.registry
     with path.open("rb", buffering=_READ_AHEAD) as handle:
@@ -113,14 +124,16 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T 
         lines = _Lines(handle, path)
         numbers = array("q")  # each request's line
         clock = Clock("bodies")
+        scout = ahead.start(path, shown, ctx, work) if work is not None else None
 
         def members() -> Iterable[Member | ParseError]:
-            for item in records(shown, lines, registry):
+            for item in records(shown, lines, registry, shaped=scout.shape_problems if scout is not None else None):
                 if isinstance(item, ParseError):
                     yield item
                     continue
                 numbers.append(item.number)
-                yield Member(len(numbers) - 1, item.request, clock.at(item.timestamp), item.timestamp, item.usage, item.session, item.kind)
+                found = scout.take(item.number, len(numbers) - 1) if scout is not None else None
+                yield Member(len(numbers) - 1, item.request, clock.at(item.timestamp), item.timestamp, item.usage, item.session, item.kind, found)
 
         def fetch(i: int) -> Analysis | None:
             number = numbers[i]
@@ -131,6 +144,8 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T]) -> T 
             return consume(members(), fetch, clock.assumption)
         finally:
             lines.close()
+            if scout is not None:
+                scout.close()
 
 
 def read_lines(path: Path, numbers: set[int], longest: int) -> dict[int, str]:

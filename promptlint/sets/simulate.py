@@ -290,6 +290,16 @@ def has_images(request: Request) -> bool:
     return any(b.content is ContentKind.MEDIA and b.type in ("image", "document") for b in request.blocks)
 
 
+def request_chain(a: Analysis, request_number: int) -> list[bytes]:
+    """``prefix_chain`` of request ``request_number`` of its set, unless another process
+    worked it out already (``sets.ahead``)."""
+    known = a.known_chain
+    if known is not None and known[0] == request_number:
+        return known[1]
+    model = a.sizing_model
+    return prefix_chain(a.request, request_number, model.id if model else a.request.model)
+
+
 def prefix_chain(request: Request, request_number: int, model: str | None) -> list[bytes]:
     """The identity of the prefix through each block: equal digests, equal prefixes."""
     state = _start(request.platform, model)
@@ -460,7 +470,7 @@ class Simulator:
             self._settle(out, prices, usage)
             return out
         out.simulated = True
-        chain = self.chain = prefix_chain(request, i, model.id if model else request.model)
+        chain = self.chain = request_chain(a, i)
         if len(self.shared) < SHARED_KEPT:
             self.shared.update(set(chain))
         else:
@@ -731,8 +741,7 @@ def _move_target(group: Group, sim: Simulator) -> str | None:
     a = sim.fetch(group.first_request)
     if a is None:
         return None
-    model = a.sizing_model
-    chain = prefix_chain(a.request, group.first_request, model.id if model else a.request.model)
+    chain = request_chain(a, group.first_request)
     shared = sim.shared
     marked_ends = {m.index for m in a.marked}
     for j in range(group.block - 1, -1, -1):

@@ -23,6 +23,10 @@ KEPT_REQUESTS = 10_000
 ERRORS_KEPT = 1_000
 
 
+def _nothing_else(a: Analysis) -> None:
+    return None
+
+
 def simulate_jsonl(
     path: Path, shown: str, ctx: Context, keep: int = KEPT_REQUESTS, advised: int | None = None
 ) -> tuple[Simulation | None, list[ParseError], int]:
@@ -45,7 +49,7 @@ def simulate_jsonl(
                     errors.append(member)
                 continue
             kinds.add(member.kind)
-            simulator.feed(member.index, Analysis(member.request, ctx), member.now, member.usage)
+            simulator.feed(member.index, member.analysis(ctx), member.now, member.usage)
         if not kinds:
             return None
         simulator.kind = set_kind(kinds)
@@ -54,5 +58,5 @@ def simulate_jsonl(
             simulator.advise(group)
         return result
 
-    result = read_jsonl(path, shown, ctx, consume)
+    result = read_jsonl(path, shown, ctx, consume, work=_nothing_else)
     return result, errors, error_count

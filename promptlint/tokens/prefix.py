@@ -59,6 +59,17 @@ class PrefixCounts:
     def counted(self) -> int:
         return len(self._totals)
 
+    @property
+    def totals(self) -> list[tuple[int, int, float, str, bool]]:
+        """(low, point, high, method, settled) through each block counted so far."""
+        return self._totals
+
+    def preset(self, totals: list[tuple[int, int, float, str, bool]]) -> None:
+        """Take ``totals`` of every block, counted elsewhere with the same counter and family."""
+        if len(totals) != len(self.blocks):
+            raise ValueError(f"{len(totals)} counts for {len(self.blocks)} blocks")
+        self._totals = list(totals)
+
     def estimate(self, index: int) -> Estimate:
         low, point, high, method, settled = self._totals[index]
         return Estimate(low, point, high, method, settled)

@@ -10,7 +10,7 @@ from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ...registry import Registry
 from ...request import Request, RequestSet, ShapeProblem, Span
@@ -121,7 +121,9 @@ def _request_of(record: dict) -> tuple[dict, tuple, str]:
     return record, (), "bodies"
 
 
-def lower(record: Any, place: Place, registry: Registry) -> tuple[Request | None, str]:
+def lower(record: Any, place: Place, registry: Registry, check_shape: bool = True) -> tuple[Request | None, str]:
+    """The request in a record and the kind of set the record belongs to (``check_shape``
+    False: its ``shape_problems`` are left for the caller, who knows them already)."""
     if not isinstance(record, dict):
         return None, "bodies"
     body, base, kind = _request_of(record)
@@ -131,6 +133,8 @@ def lower(record: Any, place: Place, registry: Registry) -> tuple[Request | None
     where = place.within(*base)
     request = LOWERINGS[provider](body, where, registry, hint_platform(body))
     request.in_batch = kind == "batch"
+    if not check_shape:
+        return request, kind
     for path, message in shapes.problems(provider, body):
         request.shape_problems.append(ShapeProblem(message, where.span(*path)))
     # Only a model that is not there at all: one of the wrong type is the shape's finding (above).
@@ -167,19 +171,26 @@ class Record:
     session: str | None
 
 
-def records(path: str, lines: Iterable[bytes], registry: Registry, first: int = 1) -> Iterator[Record | ParseError]:
+def records(
+    path: str, lines: Iterable[bytes], registry: Registry, first: int = 1, shaped: Callable[[int], list[ShapeProblem] | None] | None = None
+) -> Iterator[Record | ParseError]:
     """Each line's request, or its error, one at a time: a file of any size is read in bounded memory.
 
     ``first`` is the number of the first line (a line read again on its own keeps its number).
+    ``shaped(line)``: the shape problems of the line's request when they are known already
+    (``sets.ahead``), or None to check its shape here.
     """
     for item in values(path, lines, first):
         if isinstance(item, ParseError):
             yield item
             continue
         number, record = item
-        request, kind = lower(record, Place(path, None, number), registry)
+        known = shaped(number) if shaped is not None else None
+        request, kind = lower(record, Place(path, None, number), registry, check_shape=known is None)
         if request is None:
             continue
+        if known is not None:
+            request.shape_problems = known
         response = record.get("response") if kind == "log" else None
         usage = response.get("usage") if isinstance(response, dict) else None
         yield Record(
