@@ -76,7 +76,11 @@ def _files(mixed: Path) -> list[Path]:
     return [mixed, *sorted((ROOT / "examples").rglob("*.jsonl")), ROOT / "tests/fixtures/golden/batch.jsonl"]
 
 
-def test_findings_and_simulation_are_the_same_with_a_scout(mixed, monkeypatch, taken):
+@pytest.mark.parametrize("spare", [-(1 << 62), 1 << 62], ids=["scout-ships-all", "scout-ships-least"])
+def test_findings_and_simulation_are_the_same_with_a_scout(mixed, monkeypatch, taken, spare):
+    # Whether the scout hands over the prefix identities and answers depends on how far
+    # ahead of the reader it is: both extremes, forced.
+    monkeypatch.setattr(ahead, "_SPARE", spare)
     for path in _files(mixed):
         alone = _outputs(path, monkeypatch, scout=False)
         assert not taken
@@ -93,14 +97,14 @@ def test_a_scout_that_fails_part_way_leaves_the_rest_to_the_reader(mixed, monkey
     scout = ahead._scout
     done = []
 
-    def failing(path, shown, ctx, work, out):
+    def failing(path, shown, ctx, work, out, progress):
         def work_then_fail(a):
             done.append(1)  # counted in the scout's own copy of this list
             if len(done) > 2 * ahead.BATCH:
                 raise RuntimeError("the scout failed")
             return work(a)
 
-        scout(path, shown, ctx, work_then_fail, out)
+        scout(path, shown, ctx, work_then_fail, out, progress)
 
     monkeypatch.setattr(ahead, "_scout", failing)
     assert _outputs(mixed, monkeypatch, scout=True) == alone
@@ -119,6 +123,29 @@ def test_a_scout_out_of_step_is_not_trusted(mixed, monkeypatch, taken):
     monkeypatch.setattr(ahead, "records", skipping)
     assert _outputs(mixed, monkeypatch, scout=True) == alone
     assert 0 < len(taken) <= 2 * 50  # each command stopped taking its work at the gap
+
+
+def test_a_stuck_scout_is_given_up(mixed, monkeypatch, taken):
+    import time
+
+    alone = _outputs(mixed, monkeypatch, scout=False)
+    monkeypatch.setattr(ahead, "_PATIENCE", 0.2)
+    scout = ahead._scout
+    done = []
+
+    def stuck(path, shown, ctx, work, out, progress):
+        def work_then_hang(a):
+            done.append(1)
+            if len(done) > 40:
+                time.sleep(3600)  # the reader waits for this request, then gives up
+            return work(a)
+
+        scout(path, shown, ctx, work_then_hang, out, progress)
+
+    monkeypatch.setattr(ahead, "_scout", stuck)
+    started = time.monotonic()
+    assert _outputs(mixed, monkeypatch, scout=True) == alone
+    assert time.monotonic() - started < 10 and 0 < len(taken) <= 2 * 40
 
 
 def test_the_scout_is_gone_when_the_reader_stops_early(mixed, monkeypatch):

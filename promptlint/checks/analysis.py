@@ -104,6 +104,7 @@ class Analysis:
         # (request number in its set, prefix identity through each block), when another
         # process worked them out already (sets.ahead).
         self.known_chain: tuple[int, list[bytes]] | None = None
+        self._judged: dict[tuple[int, bool, bool], tuple[Estimate, int | None, Verdict]] = {}
 
     @property
     def shape_name(self) -> str:
@@ -225,6 +226,23 @@ class Analysis:
         """Take ``all_counts`` of this request as another process worked them out (sets.ahead)."""
         self._prefix_counts().preset(totals)
 
+    def answers(self, known_only: bool = False) -> dict[str, Any] | None:
+        """What the cache rules ask of every request, as plain values another process can
+        hand over (sets.ahead): which breakpoints the API rejects or ignores, each prefix
+        judged. ``known_only``: None unless all of them are worked out already."""
+        if known_only and not all(name in self.__dict__ for name in _ANSWERS):
+            return None
+        return {
+            "rejected": self.rejected,
+            "invalid_marks": self.invalid_marks,
+            "ignored_breakpoints": self.ignored_breakpoints,
+            "_judged": self._judged,
+        }
+
+    def given_answers(self, answers: dict[str, Any]) -> None:
+        """Take ``answers`` of this request as another process worked them out."""
+        self.__dict__.update(answers)
+
     def _sized_texts(self) -> list[tuple[str, bool]]:
         """``block.text.sized_text()`` of each block, worked out once."""
         if self._sized is None:
@@ -251,6 +269,13 @@ class Analysis:
         still settles nothing. With no minimum (unknown model, or one whose minimum is not
         documented) only a prefix above every minimum the provider's models have is settled.
         """
+        key = (end, exact, precise)
+        judged = self._judged.get(key)
+        if judged is None:
+            judged = self._judged[key] = self._judge_prefix(end, exact, precise)
+        return judged
+
+    def _judge_prefix(self, end: int, exact: bool, precise: bool) -> tuple[Estimate, int | None, Verdict]:
         minimum = self.minimum()
         if minimum is not None and not (precise or exact):
             rough = self.rough_estimate(end)
@@ -364,6 +389,9 @@ class Analysis:
         if self.sizing_model:
             return f"{self.sizing_model.id} (the configured default model)"
         return repr(self.request.model) if self.request.model else "the model"
+
+
+_ANSWERS = ("rejected", "invalid_marks", "ignored_breakpoints")
 
 
 def _char_sums(sized: list[tuple[str, bool]]) -> tuple[list[int], int]:

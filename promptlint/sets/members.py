@@ -127,7 +127,8 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T], work:
         scout = ahead.start(path, shown, ctx, work) if work is not None else None
 
         def members() -> Iterable[Member | ParseError]:
-            for item in records(shown, lines, registry, shaped=scout.shape_problems if scout is not None else None):
+            shaped = (lambda line: scout.shape_problems(line, len(numbers))) if scout is not None else None
+            for item in records(shown, lines, registry, shaped=shaped):
                 if isinstance(item, ParseError):
                     yield item
                     continue
