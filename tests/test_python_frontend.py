@@ -1118,3 +1118,44 @@ def test_a_loop_that_runs_once_piles_nothing_up(tmp_path, monkeypatch):
         return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, system=POLICY, messages=[{"role": "user", "content": blocks}])
     """
     assert [f for f in run(tmp_path, monkeypatch, {"app.py": module(source)}) if f[2] == "PC201"] == []
+
+
+# -- a request method called under another name ---------------------------------------------
+
+_CALL_ARGS = "system=[{'type': 'text', 'text': f'Today is {datetime.now()}. ' + POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}]"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # bound to a module name
+        f"create = client.messages.create\ndef ask(q):\n    return create(model='claude-sonnet-4-6', max_tokens=10, {_CALL_ARGS})\n",
+        # functools.partial with the model and max_tokens bound, and partial of that
+        f"import functools\nbase = functools.partial(client.messages.create, max_tokens=10)\nask_sonnet = functools.partial(base, model='claude-sonnet-4-6')\ndef ask(q):\n    return ask_sonnet({_CALL_ARGS})\n",
+        # bound to an attribute in __init__, called in a method
+        f"class Bot:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n        self.send = self.client.messages.create\n    def ask(self, q):\n        return self.send(model='claude-sonnet-4-6', max_tokens=10, {_CALL_ARGS})\n",
+        # handed to a function that calls it with the request's keywords
+        f"import asyncio\nasync def ask(q):\n    return await asyncio.to_thread(client.messages.create, model='claude-sonnet-4-6', max_tokens=10, {_CALL_ARGS})\n",
+    ],
+    ids=["alias", "partial", "self-attribute", "to-thread"],
+)
+def test_a_request_method_called_under_another_name_is_a_request(tmp_path, monkeypatch, source):
+    found = run(tmp_path, monkeypatch, {"app.py": module("from datetime import datetime\n" + source)})
+    assert [code for _, _, code in found] == ["PC101"]
+
+
+@pytest.mark.parametrize("model, expected", [("claude-haiku-4-5", [(7, "PC301")]), ("claude-sonnet-4-6", [])])
+def test_a_partial_keeps_the_model_it_binds(tmp_path, monkeypatch, model, expected):
+    # ~2,500 tokens: under Haiku 4.5's 4,096-token minimum, over Sonnet 4.6's 1,024.
+    source = f"import functools\nshort = functools.partial(client.messages.create, model='{model}', max_tokens=10)\ndef ask(q):\n    return short(system=[{{'type': 'text', 'text': 'You are terse and exact. ' * 400, 'cache_control': {{'type': 'ephemeral'}}}}], messages=[{{'role': 'user', 'content': q}}])\n"
+    found = run(tmp_path, monkeypatch, {"app.py": module(source)})
+    assert [(line, code) for _, line, code in found] == expected
+
+
+def test_a_method_of_the_same_name_on_something_else_is_no_request(tmp_path, monkeypatch):
+    source = (
+        "import functools\nclass Factory:\n    @staticmethod\n    def create(**kw):\n        return kw\n"
+        "make = Factory.create\nmessages = Factory()\nbuild = functools.partial(Factory.create, model='x')\n"
+        f"def go():\n    return make(model='claude-sonnet-4-6', messages=[], system=POLICY), build(messages=[])\n"
+    )
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []

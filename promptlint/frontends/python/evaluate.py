@@ -28,7 +28,7 @@ from ...request import Hole, HoleKind, Span, Text
 from . import sources
 from .module import Binding, Import, Module, Mutation, Scope, accumulates, callee_name, dotted, kept_list_marks, short_loop
 from .strings import MAX_TEXT, StringTemplate, TextBuilding, concat
-from .values import Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, is_static, sample_of, unknown
+from .values import Bound, Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, is_static, sample_of, unknown
 
 if TYPE_CHECKING:
     from .project import Project
@@ -200,7 +200,9 @@ class Evaluator(TextBuilding):
                 return self.self_attribute(base.extra[1], attr, Frame(base.extra[2], base.extra[1], (1 << 30, 0), depth=f.depth + 1), node)
             if isinstance(base.extra, Module):
                 return self.module_attribute(base.extra, attr, f, node)
-            return Opaque(f"{base.qualname}.{attr}")
+            # A client's resources keep their client: a request method taken as a value
+            # (``create = client.messages.create``) is a request when it is called.
+            return Opaque(f"{base.qualname}.{attr}", base.extra if isinstance(base.extra, Client) else None)
         if isinstance(base, Client):
             return Opaque(f"client.{attr}", base)
         if isinstance(base, PathValue):
@@ -839,6 +841,8 @@ class Evaluator(TextBuilding):
             return Hole(source.kind, f"{qual}()", span, sample, at_import=_at_import(f))
         if qual in CLIENTS:
             return self._client(qual, node, f)
+        if qual == "functools.partial" and node.args:
+            return self._partial(node, f)
         for hook in CALL_HOOKS:
             made = hook(self, qual, node, f)
             if made is not NotImplemented:
@@ -919,6 +923,28 @@ class Evaluator(TextBuilding):
         if qual == "next":
             return self._unknown_call(node, f)
         return self._unknown_call(node, f, qual)
+
+    def _partial(self, node: cst.Call, f: Frame) -> object:
+        """``functools.partial`` of a client's request method (or of one already partial):
+        the method, with the keywords it binds."""
+        method = self.value(node.args[0].value, f)
+        given = method.extra if isinstance(method, Opaque) else None
+        client = given if isinstance(given, Client) else given.client if isinstance(given, Bound) else None
+        if client is None:
+            return self._unknown_call(node, f, "functools.partial")
+        keywords = SDict(f.module.span(node))
+        if isinstance(given, Bound):
+            keywords.update(given.keywords)
+            keywords.spans = dict(getattr(given.keywords, "spans", {}))
+        for arg in node.args[1:]:
+            if arg.keyword is not None:
+                keywords.put(arg.keyword.value, self.value(arg.value, f), f.module.span(arg))
+            elif arg.star == "**":
+                merged = self.value(arg.value, f)
+                if isinstance(merged, dict):
+                    for key, value in merged.items():
+                        keywords.put(key, value, getattr(merged, "spans", {}).get(key, f.module.span(arg)))
+        return Opaque(method.qualname, Bound(client, keywords))
 
     def _client(self, qual: str, node: cst.Call, f: Frame) -> Client:
         family, platform = CLIENTS[qual]

@@ -17,6 +17,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ...request import Span
+from .recognizers.sdk import takes_method
 
 # In-place methods that change the container they are called on.
 MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__"})
@@ -101,6 +102,9 @@ class Module:
         self.scope = Scope("module", name, tree, None, body=tuple(tree.body))
         self.scopes: dict[cst.CSTNode, Scope] = {tree: self.scope}
         self.calls_by_name: dict[str, list[CallRecord]] = {}
+        # Names a request method is bound to, to call under (``create = client.messages.create``,
+        # ``self.send = functools.partial(...)``): calls of these names are looked at as requests.
+        self.method_aliases: set[str] = set()
         _Indexer(self).index()
 
     def span(self, node: cst.CSTNode) -> Span:
@@ -348,12 +352,14 @@ class _Indexer(cst.CSTVisitor):
         for target in node.targets:
             self._bind_target(target.target, "assign", node.value)
             self._mutation_target(target.target, node.value, node)
+            self._method_alias(target.target, node.value)
         return True
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
         if node.value is not None:
             self._bind_target(node.target, "annassign", node.value)
             self._mutation_target(node.target, node.value, node)
+            self._method_alias(node.target, node.value)
         elif isinstance(node.target, cst.Name) and self.scope.kind == "function":
             pass
         return True
@@ -449,6 +455,10 @@ class _Indexer(cst.CSTVisitor):
             if owner is not None and kind != "for":
                 binding = Binding(target.attr.value, kind, value, self.m.pos(target), tuple(self.branches[-1]), tuple(self.loops[-1]), index)
                 owner.self_attrs.setdefault(target.attr.value, []).append(binding)
+
+    def _method_alias(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Name, cst.Attribute)) and takes_method(value, self.m.method_aliases):
+            self.m.method_aliases.add(target.value if isinstance(target, cst.Name) else target.attr.value)
 
     def _mutation_target(self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
         if isinstance(target, cst.Subscript):

@@ -99,6 +99,15 @@ class Client:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """``functools.partial`` of a client's request method: the keywords it binds,
+    evaluated where they are written (an ``Opaque``'s ``extra``, its qualname the method's)."""
+
+    client: Client
+    keywords: dict = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Function:
     """A reference to a function defined in checked code (for helper calls and fan-outs)."""
 

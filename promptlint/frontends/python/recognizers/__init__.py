@@ -30,16 +30,30 @@ class Prefilter:
     module: str  # the heavy module, in this package
     marker: Marker  # bytes every file that uses the API contains
     quick: Callable[[ast.Call], bool]  # whether an ast call may be one of its requests
+    # Whether an assigned value may be one of its request methods, to be called under
+    # another name (``create = client.messages.create``).
+    taken: Callable[[ast.expr], bool] | None = None
 
 
 def _sdk_call(call: ast.Call) -> bool:
-    func = call.func
+    # Called, or handed to a function that calls it (asyncio.to_thread, executor.submit, a retry).
+    return _sdk_method(call.func) or (bool(call.args) and bool(call.keywords) and _sdk_method_taken(call.args[0]))
+
+
+def _sdk_method(func: ast.expr) -> bool:
     if not (isinstance(func, ast.Attribute) and func.attr in ("create", "stream", "parse")):
         return False
     value = func.value
     while isinstance(value, ast.Attribute) and value.attr in ("with_raw_response", "with_streaming_response"):
         value = value.value
     return isinstance(value, ast.Attribute) and value.attr in ("messages", "completions", "responses", "batches")
+
+
+def _sdk_method_taken(value: ast.expr) -> bool:
+    """``client.messages.create`` itself, or ``functools.partial(client.messages.create, …)``."""
+    if isinstance(value, ast.Call) and value.args and (getattr(value.func, "id", None) or getattr(value.func, "attr", None)) == "partial":
+        value = value.args[0]
+    return _sdk_method(value)
 
 
 def _litellm_call(call: ast.Call) -> bool:
@@ -118,7 +132,8 @@ class _SdkMarker:
     bytes first: a regular expression that starts with an alternation tries every position
     of every file, ten times the cost on a large tree."""
 
-    _call = re.compile(rb"(?:messages|completions|responses|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?(?:create|stream|parse)\s*\(")
+    # Called, or taken as a value to call under another name (then no parenthesis follows).
+    _call = re.compile(rb"(?:messages|completions|responses|batches)\s*\.\s*(?:with_(?:raw|streaming)_response\s*\.\s*)?(?:create|stream|parse)\b")
 
     def search(self, data: bytes) -> bool:
         if not any(word in data for word in (b"messages", b"completions", b"responses", b"batches")):
@@ -127,7 +142,7 @@ class _SdkMarker:
 
 
 PREFILTERS: tuple[Prefilter, ...] = (
-    Prefilter("sdk", _SdkMarker(), _sdk_call),
+    Prefilter("sdk", _SdkMarker(), _sdk_call, _sdk_method_taken),
     # completion(, acompletion(, router.completion(, and "import completion as …" (one literal: fast).
     Prefilter("litellm", re.compile(rb"completion(?:\s*\(| as )"), _litellm_call),
     Prefilter("boto3_bedrock", re.compile(rb"converse|invoke_model"), _converse_call),
@@ -162,8 +177,11 @@ def worth_parsing(data: bytes, extra: Prefilter | None = None) -> bool:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True  # libcst says why
+    taking = [p.taken for p in candidates if p.taken is not None]
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and any(p.quick(node) for p in candidates):
+            return True
+        if taking and isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and any(t(node.value) for t in taking):
             return True
     return False
 

@@ -25,32 +25,11 @@ class Site:
 
 
 def recognise(call: cst.Call) -> Site | None:
-    names: list[str] = []
-    node = call.func
-    while isinstance(node, cst.Attribute):
-        names.append(node.attr.value)
-        node = node.value
-    names.reverse()  # client path, outermost first: ["client", …] minus the base
-    if len(names) < 2:
+    found = site_kind(attribute_names(call.func))
+    if found is None:
         return None
-    names = [n for n in names if n not in _PASS_THROUGH]
-    method = names[-1]
-    path = names[:-1]
-    kind = None
-    used = 0
-    if path[-2:] == ["messages", "batches"] and method == "create":
-        kind, used = "anthropic-batch", 2
-    elif path[-1:] == ["messages"] and method == "count_tokens":
-        kind, used = "count_tokens", 1
-    elif path[-1:] == ["messages"] and method in _METHODS:
-        if len(path) >= 2 and path[-2] == "threads":  # OpenAI Assistants: not a Messages request
-            return None
-        kind, used = "anthropic", 1
-    elif path[-2:] == ["chat", "completions"] and method in _METHODS:
-        kind, used = "openai-chat", 2
-    elif path[-1:] == ["responses"] and method in _METHODS:
-        kind, used = "openai-responses", 1
-    if kind is None or not _looks_like_request(call, kind):
+    kind, used = found
+    if not _looks_like_request(call, kind):
         return None
     receiver = _receiver(call.func, used + 1)
     if receiver is None:
@@ -58,6 +37,59 @@ def recognise(call: cst.Call) -> Site | None:
     if isinstance(receiver, cst.Attribute) and receiver.attr.value == "beta":
         receiver = receiver.value
     return Site(kind, receiver)
+
+
+def attribute_names(node: cst.BaseExpression) -> list[str]:
+    """The attribute names of a chain, outermost first, without its base:
+    ``["messages", "create"]`` for ``client.messages.create``."""
+    names: list[str] = []
+    while isinstance(node, cst.Attribute):
+        names.append(node.attr.value)
+        node = node.value
+    return names[::-1]
+
+
+def site_kind(names: list[str]) -> tuple[str, int] | None:
+    """(kind of request, how many resource names it takes) for a method path on a client:
+    ``["messages", "create"]`` is ("anthropic", 1); None when it is no request method."""
+    names = [n for n in names if n not in _PASS_THROUGH]
+    if len(names) < 2:
+        return None
+    method, path = names[-1], names[:-1]
+    if path[-2:] == ["messages", "batches"] and method == "create":
+        return "anthropic-batch", 2
+    if path[-1:] == ["messages"] and method == "count_tokens":
+        return "count_tokens", 1
+    if path[-1:] == ["messages"] and method in _METHODS:
+        if len(path) >= 2 and path[-2] == "threads":  # OpenAI Assistants: not a Messages request
+            return None
+        return "anthropic", 1
+    if path[-2:] == ["chat", "completions"] and method in _METHODS:
+        return "openai-chat", 2
+    if path[-1:] == ["responses"] and method in _METHODS:
+        return "openai-responses", 1
+    return None
+
+
+_PARTIAL = frozenset(("partial", "functools.partial"))
+
+
+def takes_method(value: cst.BaseExpression, aliases: set[str]) -> bool:
+    """Whether an assigned value is a request method taken as a value, to be called later
+    under another name: the method itself (``create = client.messages.create``), or
+    ``functools.partial`` of it or of such a name (with some of its keywords bound)."""
+    from ..module import dotted  # the module index asks this of every assignment
+
+    if isinstance(value, cst.Call) and value.args and dotted(value.func) in _PARTIAL:
+        value = value.args[0].value
+        if isinstance(value, (cst.Name, cst.Attribute)) and _last_name(value) in aliases:
+            return True
+    found = site_kind(attribute_names(value))
+    return found is not None and found[0] != "count_tokens"
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    return node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else None
 
 
 def _receiver(func: cst.BaseExpression, depth: int) -> cst.BaseExpression | None:
@@ -105,6 +137,40 @@ RELEVANT = frozenset(
 _LOWERING = {"anthropic": "anthropic", "openai-chat": "openai-chat", "openai-responses": "openai-responses", "anthropic-batch": "anthropic"}
 
 
+def _under_another_name(call) -> "list | None":
+    """A request method called under a name it was bound to (``create(...)`` after
+    ``create = client.messages.create``, or a ``functools.partial`` of it), or handed with
+    the request's keywords to a function that calls it (``asyncio.to_thread(client.messages.create, model=…)``)."""
+    from . import Found
+    from ..module import callee_name
+    from ..values import Bound, Client, Opaque
+
+    node = call.record.node
+    aliases = call.module.method_aliases
+    if callee_name(node) in aliases:
+        method_node = node.func
+    else:  # handed to a helper that calls it with the keywords: asyncio.to_thread, executor.submit, a retry
+        method_node = call.positional(0)
+        if method_node is None or not (_last_name(method_node) in aliases or takes_method(method_node, aliases)):
+            return None
+    method = call.value(method_node)
+    if not isinstance(method, Opaque) or not isinstance(method.extra, (Client, Bound)):
+        return None
+    found = site_kind(method.qualname.split(".")[1:])
+    if found is None or found[0] in ("count_tokens", "anthropic-batch"):
+        return None
+    kind = found[0]
+    bound = method.extra.keywords if isinstance(method.extra, Bound) else {}
+    if not (_looks_like_request(node, kind) or _REQUEST_KEYWORDS[kind] & bound.keys()):
+        return None
+    client = method.extra if isinstance(method.extra, Client) else method.extra.client
+    body = call.keywords(RELEVANT)
+    for key, value in bound.items():
+        if key in RELEVANT and key not in body:
+            body.put(key, value, getattr(bound, "spans", {}).get(key))
+    return [Found(_LOWERING[kind], _with_extra_body(body), client.platform, origins=call.origins(("model",)))]
+
+
 def _with_extra_body(body):
     """The SDKs send ``extra_body``'s keys as if they were parameters (how code written for an
     older SDK passes ``prompt_cache_key``), merged over the call's own."""
@@ -122,7 +188,9 @@ def requests(call) -> "list | None":
     from ..values import Client
 
     site = recognise(call.record.node)
-    if site is None or site.kind == "count_tokens":
+    if site is None:
+        return _under_another_name(call)
+    if site.kind == "count_tokens":
         return None
     client = call.value(site.receiver)
     platform = client.platform if isinstance(client, Client) else None
