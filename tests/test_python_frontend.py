@@ -1156,6 +1156,6 @@ def test_a_method_of_the_same_name_on_something_else_is_no_request(tmp_path, mon
     source = (
         "import functools\nclass Factory:\n    @staticmethod\n    def create(**kw):\n        return kw\n"
         "make = Factory.create\nmessages = Factory()\nbuild = functools.partial(Factory.create, model='x')\n"
-        f"def go():\n    return make(model='claude-sonnet-4-6', messages=[], system=POLICY), build(messages=[])\n"
+        "def go():\n    return make(model='claude-sonnet-4-6', messages=[], system=POLICY), build(messages=[])\n"
     )
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
