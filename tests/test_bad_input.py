@@ -225,3 +225,30 @@ def test_an_unreadable_folder_or_file_is_reported_and_the_others_are_still_check
     finally:
         locked.chmod(0o755)
         secret.chmod(0o644)
+
+
+def test_a_compressed_request_file_is_said_not_skipped(tmp_path):
+    # A gzipped log holds no request key a reader can see: it must not pass as a file
+    # with no requests (checked, clean).
+    import gzip
+    import lzma
+
+    log = (json.dumps({"request": GOOD_FINDING, "timestamp": "2026-12-01T00:00:00Z"}) + "\n").encode()
+    for name, data, what in [("log.jsonl", gzip.compress(log), "gzip"), ("body.json", lzma.compress(log), "xz")]:
+        found = with_neighbour(tmp_path, name, data)
+        assert codes(found) == ["PL001"] and f"{what}-compressed" in found[0].message, found
+        (tmp_path / name).unlink()
+
+
+def test_simulate_says_a_compressed_log_is_compressed(tmp_path):
+    import gzip
+
+    from click.testing import CliRunner
+
+    from promptlint.cli import cli
+
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(gzip.compress(b'{"request": {"model": "claude-sonnet-4-6", "messages": []}}\n'))
+    result = CliRunner().invoke(cli, ["simulate", str(path)])
+    assert "gzip-compressed" in result.stderr and "no requests found" in result.stderr
+    assert result.stdout == ""  # no report, and no footnote for figures that are not there

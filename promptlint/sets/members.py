@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Mapping, Protocol, TypeVar
 
 from ..checks.analysis import Analysis, Context
 from ..frontends import ParseError
-from ..frontends.jsonreq import Record, line_bytes, looks_like_requests, records
+from ..frontends.jsonreq import Record, line_bytes, looks_like_requests, not_text, records
 from ..request import Request, RequestSet
 from . import ahead
 from .ahead import Ahead, Work
@@ -118,7 +118,11 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T], work:
     """
     registry = ctx.registry
     with path.open("rb", buffering=_READ_AHEAD) as handle:
-        if not looks_like_requests(handle.read(_MARKER_WINDOW)):
+        start = handle.read(_MARKER_WINDOW)
+        binary = not_text(start, shown, ".jsonl")
+        if binary is not None:  # one error, as a file of one broken record would have
+            return consume([binary], lambda i: None, lambda: None)
+        if not looks_like_requests(start):
             return None
         handle.seek(0)
         lines = _Lines(handle, path)

@@ -202,4 +202,5 @@ def write_text(simulations: Sequence[Simulation], out: IO[str]) -> None:
         if s.count > TEXT_REQUESTS:
             listed = "every request" if len(s.requests) == s.count else f"the first {len(s.requests):,}"
             out.write(f"  … {s.count - TEXT_REQUESTS:,} more (--format json lists {listed})\n")
-    out.write(f"\n{ESTIMATES}.\n")
+    if simulations:  # nothing simulated: the notes on stderr say why, and no figure needs the footnote
+        out.write(f"\n{ESTIMATES}.\n")

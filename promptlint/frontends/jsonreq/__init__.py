@@ -29,6 +29,24 @@ def looks_like_requests(data: bytes) -> bool:
     return any(marker in data for marker in MARKERS)
 
 
+_COMPRESSED = ((b"\x1f\x8b", "gzip-compressed", "gunzip -k"), (b"\x28\xb5\x2f\xfd", "zstd-compressed", "zstd -d"), (b"BZh", "bzip2-compressed", "bunzip2 -k"), (b"\xfd7zXZ\x00", "xz-compressed", "unxz -k"), (b"PK\x03\x04", "a zip archive", "unzip"))
+
+
+def not_text(start: bytes, path: str, suffix: str) -> ParseError | None:
+    """The error for a .json/.jsonl file that holds no text, from its first bytes.
+
+    A compressed file is said whatever it holds: it is most likely a log, gzipped as logs
+    are, that would otherwise be skipped as holding no request. Other binary data is said
+    only where request keys show through it; elsewhere it is some other tool's file.
+    """
+    for magic, what, undo in _COMPRESSED:
+        if start.startswith(magic) and (what != "bzip2-compressed" or start[3:4].isdigit()):
+            return ParseError(f"the file is {what}, not JSON text: decompress it first ({undo}), then check the {suffix} file", Span(path, 1, 1))
+    if b"\x00" in start[:8192] and looks_like_requests(start):
+        return ParseError("not a text file (it contains NUL bytes)", Span(path, 1, 1))
+    return None
+
+
 def provider_of(body: dict, registry: Registry) -> str | None:
     """Which provider's request shape ``body`` is, or None when it is not a request."""
     hint = body.get("provider")
@@ -501,10 +519,11 @@ _MARKER_WINDOW = 1 << 20
 def read_json(path: Path, shown: str, registry: Registry) -> Parsed:
     """One request body; a file that is not a request is skipped, one that is not text is PL001."""
     data = path.read_bytes()
+    binary = not_text(data, shown, ".json")
+    if binary is not None:
+        return Parsed(errors=[binary])
     if not looks_like_requests(data):
         return Parsed()
-    if b"\x00" in data[:8192]:
-        return Parsed(errors=[ParseError("not a text file (it contains NUL bytes)", Span(shown, 1, 1))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -517,7 +536,11 @@ def read_json(path: Path, shown: str, registry: Registry) -> Parsed:
 def read_jsonl(path: Path, shown: str, registry: Registry) -> Parsed:
     """A batch file or log, streamed line by line."""
     with path.open("rb") as handle:
-        if not looks_like_requests(handle.read(_MARKER_WINDOW)):
+        start = handle.read(_MARKER_WINDOW)
+        binary = not_text(start, shown, ".jsonl")
+        if binary is not None:
+            return Parsed(errors=[binary])
+        if not looks_like_requests(start):
             return Parsed()
         handle.seek(0)
         return parse_jsonl(shown, handle, registry)
