@@ -102,7 +102,7 @@ class Analysis:
         self._first_not_ascii = 0
         self._widest: float | None = None  # the family's most characters per token
         # (request number in its set, prefix identity through each block), when another
-        # process worked them out already (sets.ahead).
+        # process worked them out already.
         self.known_chain: tuple[int, list[bytes]] | None = None
         self._judged: dict[tuple[int, bool, bool], tuple[Estimate, int | None, Verdict]] = {}
 
@@ -217,31 +217,28 @@ class Analysis:
         return self._counts
 
     def all_counts(self) -> list:
-        """The offline counts through every block (``PrefixCounts.totals``), for ``given_counts``."""
+        """The counts through every block (``PrefixCounts.totals``), for ``given_counts``."""
         counts = self._prefix_counts()
         counts.extend(len(self.request.blocks) - 1)
         return counts.totals
 
     def given_counts(self, totals: list) -> None:
-        """Take ``all_counts`` of this request as another process worked them out (sets.ahead)."""
+        """Take ``all_counts`` of this request as another process worked them out."""
         self._prefix_counts().preset(totals)
 
-    def answers(self, known_only: bool = False) -> dict[str, Any] | None:
+    def answers(self, known_only: bool = False) -> Answers | None:
         """What the cache rules ask of every request, as plain values another process can
-        hand over (sets.ahead): which breakpoints the API rejects or ignores, each prefix
-        judged. ``known_only``: None unless all of them are worked out already."""
-        if known_only and not all(name in self.__dict__ for name in _ANSWERS):
+        hand over: which breakpoints the API rejects or ignores, each prefix judged.
+        ``known_only``: None unless all of them are worked out already."""
+        if known_only and not all(name in self.__dict__ for name in _ANSWERED):
             return None
-        return {
-            "rejected": self.rejected,
-            "invalid_marks": self.invalid_marks,
-            "ignored_breakpoints": self.ignored_breakpoints,
-            "_judged": self._judged,
-        }
+        return Answers(self.rejected, self.invalid_marks, self.ignored_breakpoints, dict(self._judged))
 
-    def given_answers(self, answers: dict[str, Any]) -> None:
+    def given_answers(self, answers: Answers) -> None:
         """Take ``answers`` of this request as another process worked them out."""
-        self.__dict__.update(answers)
+        for name in _ANSWERED:  # cached properties: an answer given is one worked out
+            self.__dict__[name] = getattr(answers, name)
+        self._judged.update(answers.judged)
 
     def _sized_texts(self) -> list[tuple[str, bool]]:
         """``block.text.sized_text()`` of each block, worked out once."""
@@ -269,6 +266,8 @@ class Analysis:
         still settles nothing. With no minimum (unknown model, or one whose minimum is not
         documented) only a prefix above every minimum the provider's models have is settled.
         """
+        if self.ctx.api is not None:  # not remembered: a count_tokens call that failed is tried again
+            return self._judge_prefix(end, exact, precise)
         key = (end, exact, precise)
         judged = self._judged.get(key)
         if judged is None:
@@ -391,7 +390,19 @@ class Analysis:
         return repr(self.request.model) if self.request.model else "the model"
 
 
-_ANSWERS = ("rejected", "invalid_marks", "ignored_breakpoints")
+@dataclass(frozen=True)
+class Answers:
+    """``Analysis.answers``."""
+
+    rejected: bool
+    invalid_marks: set[int]
+    ignored_breakpoints: set[int]
+    judged: dict[tuple[int, bool, bool], tuple[Estimate, int | None, Verdict]]
+
+
+# The cached properties Answers carries, by name: renaming one fails here, not silently.
+_ANSWERED = ("rejected", "invalid_marks", "ignored_breakpoints")
+assert all(isinstance(Analysis.__dict__[name], cached_property) for name in _ANSWERED)
 
 
 def _char_sums(sized: list[tuple[str, bool]]) -> tuple[list[int], int]:

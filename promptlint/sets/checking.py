@@ -95,7 +95,8 @@ def check_in_order(
         count += 1
         kinds.add(member.kind)
         a = member.analysis(engine.context)
-        diagnostics = member.ahead.extra if member.ahead is not None else engine.check_request(a)
+        scouted = member.scouted.findings if member.scouted is not None else None
+        diagnostics = scouted if scouted is not None else engine.check_request(a)
         if checker is not None:
             reported = {d.code for d in diagnostics}
             overruled = checker.feed(member.index, a, member.now, member.timestamp, member.usage, member.session, member.kind, reported)
@@ -117,7 +118,7 @@ def check_members(engine: Engine, members: RequestSet) -> list[Diagnostic]:
 def check_jsonl(engine: Engine, path: Path, shown: str) -> list[Diagnostic]:
     """A batch file or log, checked as it is read."""
     result = read_jsonl(
-        path, shown, engine.context, lambda found, fetch, assumption: check_in_order(engine, shown, found, fetch, assumption), work=engine.check_request
+        path, shown, engine.context, lambda found, fetch, assumption: check_in_order(engine, shown, found, fetch, assumption), scout=True, rules=engine.check_request
     )
     return pin_columns(path, shown, result) if result else []
 

@@ -17,14 +17,13 @@ from typing import Callable, Iterable, Mapping, Protocol, TypeVar
 
 from ..checks.analysis import Analysis, Context
 from ..frontends import ParseError
-from ..frontends.jsonreq import Record, line_bytes, looks_like_requests, not_text, records
+from ..frontends.jsonreq import MARKER_WINDOW, READ_AHEAD, Record, line_bytes, looks_like_requests, not_text, records
 from ..request import Request, RequestSet
-from . import ahead
-from .ahead import Ahead, Work
+from . import scout as scouting
+from .scout import RequestRules, Scouted
 from .simulate import Clock, start_times
 
 T = TypeVar("T", covariant=True)
-_MARKER_WINDOW = 1 << 20
 # The members kept in hand after they are consumed: a conversation's next turn usually comes
 # within a few dozen requests, and comparing it with the turn before must not read and lower
 # that turn again. Bounded in count and in size (text, and a generous allowance for each
@@ -45,12 +44,12 @@ class Member:
     usage: Mapping | None
     session: str | None
     kind: str
-    ahead: Ahead | None = None  # what a scout worked out for it already
+    scouted: Scouted | None = None  # what a scout worked out for it already
 
     def analysis(self, ctx: Context) -> Analysis:
         a = Analysis(self.request, ctx)
-        if self.ahead is not None:
-            self.ahead.give(a)
+        if self.scouted is not None:
+            self.scouted.give(a)
         return a
 
 
@@ -75,10 +74,6 @@ def in_memory(members: RequestSet, ctx: Context, consume: Consumer[T]) -> T:
         return Analysis(members.requests[i], ctx)
 
     return consume((member(i) for i in order), fetch, lambda: assumption)
-
-
-# Read ahead in large chunks: a log is read from start to end, and 8 KB reads cost more than the lines.
-_READ_AHEAD = 1 << 20
 
 
 class _Lines:
@@ -108,17 +103,17 @@ class _Lines:
             self.reread.close()
 
 
-def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T], work: Work | None = None) -> T | None:
+def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T], scout: bool = False, rules: RequestRules | None = None) -> T | None:
     """Feed a JSONL file's requests to ``consume`` as they are read, with a way to read one again.
 
     Records are taken in file order, the order a log is written in. Returns what
-    ``consume`` returns, or None when the file holds no requests at all. ``work``: what a
-    scout (``sets.ahead``) may work out for each member besides its counts and identities,
-    given to the consumer as ``member.ahead.extra``; None for no scout.
+    ``consume`` returns, or None when the file holds no requests at all. ``scout``: let a
+    second process work ahead where it pays (``sets.scout``), running ``rules`` too, their
+    findings given as ``member.scouted.findings``.
     """
     registry = ctx.registry
-    with path.open("rb", buffering=_READ_AHEAD) as handle:
-        start = handle.read(_MARKER_WINDOW)
+    with path.open("rb", buffering=READ_AHEAD) as handle:
+        start = handle.read(MARKER_WINDOW)
         binary = not_text(start, shown, ".jsonl")
         if binary is not None:  # one error, as a file of one broken record would have
             return consume([binary], lambda i: None, lambda: None)
@@ -128,16 +123,16 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T], work:
         lines = _Lines(handle, path)
         numbers = array("q")  # each request's line
         clock = Clock("bodies")
-        scout = ahead.start(path, shown, ctx, work) if work is not None else None
+        helper: scouting.Scout | None = None
 
         def members() -> Iterable[Member | ParseError]:
-            shaped = (lambda line: scout.shape_problems(line, len(numbers))) if scout is not None else None
-            for item in records(shown, lines, registry, shaped=shaped):
+            known_shape = (lambda line: helper.shape_problems(line, len(numbers))) if helper is not None else None
+            for item in records(shown, lines, registry, known_shape=known_shape):
                 if isinstance(item, ParseError):
                     yield item
                     continue
                 numbers.append(item.number)
-                found = scout.take(item.number, len(numbers) - 1) if scout is not None else None
+                found = helper.take(item.number, len(numbers) - 1) if helper is not None else None
                 yield Member(len(numbers) - 1, item.request, clock.at(item.timestamp), item.timestamp, item.usage, item.session, item.kind, found)
 
         def fetch(i: int) -> Analysis | None:
@@ -146,11 +141,13 @@ def read_jsonl(path: Path, shown: str, ctx: Context, consume: Consumer[T], work:
             return Analysis(again.request, ctx) if again is not None else None
 
         try:
+            if scout:
+                helper = scouting.start(handle, shown, ctx, rules)
             return consume(members(), fetch, clock.assumption)
         finally:
             lines.close()
-            if scout is not None:
-                scout.close()
+            if helper is not None:
+                helper.close()
 
 
 def read_lines(path: Path, numbers: set[int], longest: int) -> dict[int, str]:
@@ -158,7 +155,7 @@ def read_lines(path: Path, numbers: set[int], longest: int) -> dict[int, str]:
     as the front-end reads it (so the columns found in it are the front-end's)."""
     found: dict[int, str] = {}
     last = max(numbers, default=0)
-    with path.open("rb", buffering=_READ_AHEAD) as handle:
+    with path.open("rb", buffering=READ_AHEAD) as handle:
         for number, raw in enumerate(handle, start=1):
             if number in numbers and len(raw) <= longest:
                 found[number] = line_bytes(number, raw).decode("utf-8", "replace").rstrip("\r\n")

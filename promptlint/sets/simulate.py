@@ -292,7 +292,7 @@ def has_images(request: Request) -> bool:
 
 def request_chain(a: Analysis, request_number: int) -> list[bytes]:
     """``prefix_chain`` of request ``request_number`` of its set, for the model it is sized
-    for, unless another process worked it out already (``sets.ahead``)."""
+    for, unless another process worked it out already (``sets.scout``)."""
     known = a.known_chain
     if known is not None and known[0] == request_number:
         return known[1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..checks.analysis import Analysis, Context
+from ..checks.analysis import Context
 from ..frontends import ParseError
 from ..frontends.jsonreq import set_kind
 from .members import read_jsonl
@@ -21,10 +21,6 @@ from .simulate import Simulation, Simulator
 # Outcomes listed request by request (text, JSON, HTML); the totals count every request.
 KEPT_REQUESTS = 10_000
 ERRORS_KEPT = 1_000
-
-
-def _nothing_else(a: Analysis) -> None:
-    return None
 
 
 def simulate_jsonl(
@@ -58,5 +54,5 @@ def simulate_jsonl(
             simulator.advise(group)
         return result
 
-    result = read_jsonl(path, shown, ctx, consume, work=_nothing_else)
+    result = read_jsonl(path, shown, ctx, consume, scout=True)
     return result, errors, error_count

@@ -62,10 +62,14 @@ class PrefixCounts:
     @property
     def totals(self) -> list[tuple[int, int, float, str, bool]]:
         """(low, point, high, method, settled) through each block counted so far."""
-        return self._totals
+        return list(self._totals)
 
     def preset(self, totals: list[tuple[int, int, float, str, bool]]) -> None:
-        """Take ``totals`` of every block, counted elsewhere with the same counter and family."""
+        """Take ``totals`` of every block, counted elsewhere with the same counter and family.
+
+        Every block is then counted, so ``extend`` never runs on from the running sums it
+        would otherwise keep (left as they are).
+        """
         if len(totals) != len(self.blocks):
             raise ValueError(f"{len(totals)} counts for {len(self.blocks)} blocks")
         self._totals = list(totals)

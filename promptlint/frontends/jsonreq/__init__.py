@@ -25,6 +25,10 @@ from .lower import LOWERINGS, Place, hint_platform
 MARKERS = (b'"messages"', b'"modelId"', b'"input"', b'"custom_id"', b'"system"', b'"anthropic_version"')
 
 
+# A log is read from start to end in chunks this large: 8 KB reads cost more than the lines.
+READ_AHEAD = 1 << 20
+
+
 def looks_like_requests(data: bytes) -> bool:
     return any(marker in data for marker in MARKERS)
 
@@ -141,7 +145,8 @@ def _request_of(record: dict) -> tuple[dict, tuple, str]:
 
 def lower(record: Any, place: Place, registry: Registry, check_shape: bool = True) -> tuple[Request | None, str]:
     """The request in a record and the kind of set the record belongs to (``check_shape``
-    False: its ``shape_problems`` are left for the caller, who knows them already)."""
+    False: the problems found against the shape, ``model`` missing among them, are left
+    for the caller, who knows them already)."""
     if not isinstance(record, dict):
         return None, "bodies"
     body, base, kind = _request_of(record)
@@ -190,21 +195,25 @@ class Record:
 
 
 def records(
-    path: str, lines: Iterable[bytes], registry: Registry, first: int = 1, shaped: Callable[[int], list[ShapeProblem] | None] | None = None
+    path: str, lines: Iterable[bytes], registry: Registry, first: int = 1, known_shape: Callable[[int], list[ShapeProblem] | None] | None = None
 ) -> Iterator[Record | ParseError]:
     """Each line's request, or its error, one at a time: a file of any size is read in bounded memory.
 
     ``first`` is the number of the first line (a line read again on its own keeps its number).
-    ``shaped(line)``: the shape problems of the line's request when they are known already
-    (``sets.ahead``), or None to check its shape here.
+    ``known_shape(line)``: the shape problems of the line's request when the caller knows
+    them already, or None to check its shape here.
     """
     for item in values(path, lines, first):
         if isinstance(item, ParseError):
             yield item
             continue
         number, record = item
-        known = shaped(number) if shaped is not None else None
-        request, kind = lower(record, Place(path, None, number), registry, check_shape=known is None)
+        known = known_shape(number) if known_shape is not None else None
+        try:
+            request, kind = lower(record, Place(path, None, number), registry, check_shape=known is None)
+        except RecursionError:  # decoded, but nested too deeply to walk
+            yield ParseError("a record nested too deeply to read", Span(path, number, 1))
+            continue
         if request is None:
             continue
         if known is not None:
@@ -513,7 +522,7 @@ _EARLIEST_SECONDS = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc).timestamp()  # 
 
 
 # A JSONL file is read as requests only if request keys show up this early in it.
-_MARKER_WINDOW = 1 << 20
+MARKER_WINDOW = 1 << 20
 
 
 def read_json(path: Path, shown: str, registry: Registry) -> Parsed:
@@ -536,7 +545,7 @@ def read_json(path: Path, shown: str, registry: Registry) -> Parsed:
 def read_jsonl(path: Path, shown: str, registry: Registry) -> Parsed:
     """A batch file or log, streamed line by line."""
     with path.open("rb") as handle:
-        start = handle.read(_MARKER_WINDOW)
+        start = handle.read(MARKER_WINDOW)
         binary = not_text(start, shown, ".jsonl")
         if binary is not None:
             return Parsed(errors=[binary])
