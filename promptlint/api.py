@@ -79,8 +79,8 @@ def check_request(
     the selection (default: every rule), ``ignore`` removes rules from it; both take
     codes, code prefixes (``"PC3"``) or rule names. ``default_model`` is the model whose
     minimum applies when the request's model is unknown. ``config`` is a
-    ``pyproject.toml`` whose ``[tool.promptlint]`` table applies (severities, added
-    models, …); unlike :func:`check_paths` none is looked for when it is not given, and
+    ``promptlint.toml``, or a ``pyproject.toml`` whose ``[tool.promptlint]`` table applies
+    (severities, added models, …); unlike :func:`check_paths` none is looked for when it is not given, and
     ``per-file-ignores`` never apply (there is no file).
 
     Raises ``ValueError`` when ``request`` is not a request promptlint recognises (so a
@@ -140,7 +140,8 @@ def check_paths(
 
     Folders are walked and ``*.json`` / ``*.jsonl`` files read, as the command line does;
     no paths means the current folder. Settings come from ``config`` (a
-    ``pyproject.toml``), or when it is None from the nearest ``pyproject.toml`` with a
+    ``promptlint.toml`` or ``pyproject.toml``), or when it is None from the nearest
+    ``.promptlint.toml``, ``promptlint.toml`` or ``pyproject.toml`` with a
     ``[tool.promptlint]`` table at or above the current folder. ``select`` replaces the
     configured selection (as ``--select``), ``ignore`` adds to the configured one (as
     ``--ignore``); ``as_of`` and ``default_model`` are ``--as-of`` and ``--default-model``.

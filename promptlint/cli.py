@@ -15,7 +15,7 @@ import click
 
 from . import __version__, baseline as baseline_module, checks, docs, fixes, registry as registry_module, result_cache
 from .changed import ChangedError, changes_since
-from .config import DEFAULT_EXCLUDE, ConfigError, Settings, check_selectors, expand, find_config, load, tomllib
+from .config import DEFAULT_EXCLUDE, ConfigError, Settings, check_selectors, config_table, expand, find_config, load, tomllib
 from .engine import SUFFIXES, Engine, PathError, discover, display_path
 from .diagnostic import Diagnostic
 from .report import REPORTERS, source, text
@@ -61,7 +61,7 @@ cli.add_command(simulate_command)
 @click.option("--ignore", help="Rules to disable.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date the lifecycle rules judge by (default: today).")
 @click.option("--default-model", help="Model whose minimum applies when a request's model is unknown.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A promptlint.toml, or a pyproject.toml to read [tool.promptlint] from.")
 @click.option("--tokens", "token_mode", type=click.Choice(MODES), default="offline", show_default=True, help="How to count prefixes near a minimum: offline estimates, or exact counts through count_tokens (sends those prefixes to the API; needs ANTHROPIC_API_KEY).")
 @click.option("--exclude", "exclude", multiple=True, metavar="PATTERN", help="Files and folders to skip (glob), instead of the config's exclude; repeat or comma-separate.")
 @click.option("--extend-exclude", "extend_exclude", multiple=True, metavar="PATTERN", help="Files and folders to skip in addition to the config's.")
@@ -686,7 +686,7 @@ def models(output_format: str, as_of: dt.datetime | None, config_path: Path | No
 @cli.command("config")
 @click.option("--show", is_flag=True, help="Print the effective settings and why each rule is on or off.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A promptlint.toml, or a pyproject.toml to read [tool.promptlint] from.")
 def config_command(show: bool, output_format: str, config_path: Path | None) -> None:
     """Show the settings `check` would use here (config file or defaults)."""
     if not show:
@@ -717,7 +717,7 @@ def config_command(show: bool, output_format: str, config_path: Path | None) -> 
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
         return
     listed = lambda values: ", ".join(values) if values else "(none)"  # noqa: E731
-    click.echo(f"config: {where or 'defaults (no pyproject.toml with [tool.promptlint] found)'}")
+    click.echo(f"config: {where or 'defaults (no promptlint.toml, nor pyproject.toml with [tool.promptlint], found)'}")
     click.echo(f"select: {listed(settings.select)}")
     click.echo(f"extend-select: {listed(settings.extend_select)}")
     click.echo(f"ignore: {listed(settings.ignore)}")
@@ -744,7 +744,7 @@ def _config_keys(path: Path | None) -> set[str]:
     if path is None:
         return set()
     try:
-        return set(tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("promptlint", {}))
+        return set(config_table(path, tomllib.loads(path.read_text(encoding="utf-8"))) or {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):  # already read by load()
         return set()
 

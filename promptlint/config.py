@@ -212,11 +212,21 @@ def _glob_to_regex(pattern: str) -> str:
     return (r"\A" if anchored else r"(?:\A|/)") + body + r"(?:/|\Z)"
 
 
+# In each folder, as Ruff looks for .ruff.toml, ruff.toml, then pyproject.toml: the first
+# found wins, and a pyproject.toml counts only with a [tool.promptlint] table.
+CONFIG_FILES = (".promptlint.toml", "promptlint.toml", "pyproject.toml")
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start`` that has a [tool.promptlint] table."""
+    """The nearest config at or above ``start``: a (.)promptlint.toml, or a pyproject.toml
+    with a [tool.promptlint] table."""
     for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
             try:
                 text = candidate.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
@@ -232,8 +242,17 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def config_table(path: Path, data: dict) -> dict | None:
+    """The promptlint settings in a parsed config file: a pyproject.toml's [tool.promptlint]
+    table, a promptlint.toml's top level; a file named otherwise (``--config``) may be
+    either, as its ``[tool]`` table says. None: a file with tables for other tools only."""
+    if path.name == "pyproject.toml" or (path.name not in CONFIG_FILES and isinstance(data.get("tool"), dict)):
+        return data.get("tool", {}).get("promptlint")
+    return data
+
+
 def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> Settings:
-    """Settings from ``path`` (a pyproject.toml), or the defaults when it is None."""
+    """Settings from ``path`` (a promptlint.toml or pyproject.toml), or the defaults when it is None."""
     if path is None:
         return Settings()
     try:
@@ -242,11 +261,11 @@ def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> S
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    table = data.get("tool", {}).get("promptlint")
+    table = config_table(path, data)
     if table is None:
         # Named with --config (the search skips such files): a typo'd table must not pass silently.
         raise ConfigError(f"{path} has no [tool.promptlint] table")
-    where = f"{path} [tool.promptlint]"
+    where = f"{path} [tool.promptlint]" if table is not data else str(path)
     from jsonschema import Draft202012Validator  # only when there is a config to validate
 
     error = next(iter(sorted(Draft202012Validator(SCHEMA).iter_errors(table), key=lambda e: list(map(str, e.path)))), None)

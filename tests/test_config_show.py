@@ -127,3 +127,50 @@ def test_bad_config_is_exit_2(project):
 
 def test_config_without_show_is_a_usage_error(project):
     assert invoke("config").exit_code == 2
+
+
+# -- promptlint.toml ----------------------------------------------------------------------
+
+
+def test_a_promptlint_toml_holds_the_same_keys_at_its_top_level(project):
+    (project / "promptlint.toml").write_text('ignore = ["PC3"]\nseverity = { PC101 = "error" }\n', encoding="utf-8")
+    shown = show_json()
+    assert shown["config"] == "promptlint.toml" and shown["ignore"] == ["PC3"]
+    assert states()["PC301"]["reason"] == "ignored by PC3 in promptlint.toml"
+    found = invoke("check", "--no-cache", "--format", "json", "requests")
+    assert found.exit_code in (0, 1) and not any(d["code"].startswith("PC3") for d in json.loads(found.stdout))
+
+
+def test_which_config_file_wins(project, monkeypatch):
+    # In one folder: .promptlint.toml, then promptlint.toml, then pyproject.toml (as Ruff's
+    # .ruff.toml, ruff.toml, pyproject.toml); a nearer folder's beats a farther one's.
+    _config(project, 'ignore = ["PC1"]')
+    assert show_json()["config"] == "pyproject.toml"
+    (project / "promptlint.toml").write_text('ignore = ["PC2"]\n', encoding="utf-8")
+    assert show_json()["config"] == "promptlint.toml"
+    (project / ".promptlint.toml").write_text('ignore = ["PC4"]\n', encoding="utf-8")
+    assert show_json()["config"] == ".promptlint.toml" and show_json()["ignore"] == ["PC4"]
+    inner = project / "service"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[tool.promptlint]\nignore = ["PC5"]\n', encoding="utf-8")
+    (inner / "unrelated").mkdir()
+    (inner / "unrelated" / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")  # no table: passed over
+    monkeypatch.chdir(inner / "unrelated")
+    assert show_json()["ignore"] == ["PC5"]
+
+
+def test_a_typo_in_a_promptlint_toml_names_the_file(project):
+    (project / "promptlint.toml").write_text('ignor = ["PC3"]\n', encoding="utf-8")
+    result = invoke("check", "requests")
+    assert result.exit_code == 2 and "promptlint.toml" in result.stderr and "ignor" in result.stderr and "[tool.promptlint]" not in result.stderr
+    named = invoke("config", "--show", "--config", "promptlint.toml")
+    assert named.exit_code == 2
+
+
+def test_a_config_named_otherwise_may_be_either_form(project, tmp_path):
+    flat = tmp_path / "lint.toml"
+    flat.write_text('ignore = ["PC3"]\n', encoding="utf-8")
+    nested = tmp_path / "tools.toml"
+    nested.write_text('[tool.black]\nline-length = 99\n[tool.promptlint]\nignore = ["PC2"]\n', encoding="utf-8")
+    assert json.loads(invoke("config", "--show", "--format", "json", "--config", str(flat)).stdout)["ignore"] == ["PC3"]
+    assert json.loads(invoke("config", "--show", "--format", "json", "--config", str(nested)).stdout)["ignore"] == ["PC2"]

@@ -39,7 +39,7 @@ _ADVISED = {"text": report.TEXT_GROUPS, "html": html_page.PAGE_GROUPS, "json": N
     help="Python: how many calls a call site in a loop or fan-out is assumed to make.",
 )
 @click.option("--default-model", help="Model whose minimum and prices apply when a request's model is unknown.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A pyproject.toml to read [tool.promptlint] from.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A promptlint.toml, or a pyproject.toml to read [tool.promptlint] from.")
 def simulate_command(
     files: Sequence[Path], output_format: str, output_path: Path | None, iterations: int, default_model: str | None, config_path: Path | None
 ) -> None:
