@@ -58,7 +58,10 @@ def _outputs(path: Path, monkeypatch, scout: bool) -> tuple[str, str]:
 
 @pytest.fixture
 def taken(monkeypatch) -> list[int]:
-    """The lines whose work the reader took from a scout."""
+    """The lines whose work the reader took from a scout. The reader is made to wait for
+    every request (it works alone on those the scout has not reached): which requests a
+    scout sends in time depends on the machine's load, and the tests must not."""
+    monkeypatch.setattr(scouting, "_worth_waiting", lambda scout_at, index: True)
     lines: list[int] = []
     take = scouting.Scout.take
 
@@ -143,6 +146,9 @@ def test_a_stuck_scout_is_given_up(mixed, monkeypatch, taken):
         scout(handle, shown, ctx, rules_then_hang, out, progress)
 
     monkeypatch.setattr(scouting, "_scout", stuck)
+    # Waiting for the first 40 (which come), then as the reader does: it waits for the
+    # request the scout is stuck on, once, then works alone.
+    monkeypatch.setattr(scouting, "_worth_waiting", lambda scout_at, index: index < 40 or scout_at >= index)
     started = time.monotonic()
     assert _outputs(mixed, monkeypatch, scout=True) == alone
     assert time.monotonic() - started < 10 and 0 < len(taken) <= 2 * 40
@@ -196,8 +202,9 @@ def test_when_a_scout_would_not_run(mixed, monkeypatch):
 
 
 def _check_in(env_code: str, path: Path) -> subprocess.CompletedProcess:
-    """``promptlint check`` on ``path`` in a fresh interpreter, after ``env_code`` ran (scout forced on)."""
-    code = f"import sys\n{env_code}\nimport promptlint.sets.scout as s\ns.SCOUT_BYTES = 0\nsys.argv = ['promptlint', 'check', '--no-cache', '--format', 'json', {str(path)!r}]\nfrom promptlint.cli import main\nmain()\n"
+    """``promptlint check`` on ``path`` in a fresh interpreter, after ``env_code`` ran (a scout
+    forced on, and waited for)."""
+    code = f"import sys\n{env_code}\nimport promptlint.sets.scout as s\ns.SCOUT_BYTES = 0\ns._worth_waiting = lambda scout_at, index: True\nsys.argv = ['promptlint', 'check', '--no-cache', '--format', 'json', {str(path)!r}]\nfrom promptlint.cli import main\nmain()\n"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
@@ -216,7 +223,7 @@ def test_a_host_process_the_scout_cannot_count_on_changes_nothing(mixed, host):
     assert alone.returncode == 1, alone.stderr
     if "stdout = None" in host:
         out = mixed.parent / "report.json"
-        code = f"import sys\n{host}\nimport promptlint.sets.scout as s\ns.SCOUT_BYTES = 0\nsys.argv = ['promptlint', 'check', '--no-cache', '--format', 'json', '-o', {str(out)!r}, {str(mixed)!r}]\nfrom promptlint.cli import main\nmain()\n"
+        code = f"import sys\n{host}\nimport promptlint.sets.scout as s\ns.SCOUT_BYTES = 0\ns._worth_waiting = lambda scout_at, index: True\nsys.argv = ['promptlint', 'check', '--no-cache', '--format', 'json', '-o', {str(out)!r}, {str(mixed)!r}]\nfrom promptlint.cli import main\nmain()\n"
         hosted = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
         assert hosted.returncode == 1, hosted.stderr
         assert out.read_text() == alone.stdout

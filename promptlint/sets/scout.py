@@ -175,10 +175,7 @@ class Scout:
         while batch and batch[0].index < index:  # requests the reader worked out itself
             batch.popleft()
         if not batch:
-            # The request the scout is on is as good as here; one it has not come to, the
-            # reader works out faster itself.
-            scout_at = _AT.unpack_from(self.progress, _SCOUT)[0]
-            wait = scout_at >= index and self.waited_for < index
+            wait = _worth_waiting(_AT.unpack_from(self.progress, _SCOUT)[0], index) and self.waited_for < index
             if wait:
                 self.waited_for = index
             self._receive(wait)
@@ -242,6 +239,12 @@ class Scout:
             pass
         if self.pidfd is not None:
             os.close(self.pidfd)
+
+
+def _worth_waiting(scout_at: int, index: int) -> bool:
+    """The request the scout is on is as good as here; one it has not come to, the reader
+    works out faster itself."""
+    return scout_at >= index
 
 
 def start(handle, shown: str, ctx: Context, rules: RequestRules | None) -> Scout | None:
