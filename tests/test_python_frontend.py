@@ -1159,3 +1159,54 @@ def test_a_method_of_the_same_name_on_something_else_is_no_request(tmp_path, mon
         "def go():\n    return make(model='claude-sonnet-4-6', messages=[], system=POLICY), build(messages=[])\n"
     )
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+@pytest.mark.parametrize(
+    "argument",
+    ["tools=[{**tool, 'cache_control': {'type': 'ephemeral'}}]", "system=[{**block, 'cache_control': {'type': 'ephemeral'}}]"],
+    ids=["tool", "system-block"],
+)
+def test_a_block_spread_from_a_value_not_known_is_of_unknown_size(tmp_path, monkeypatch, argument):
+    # The block's entries come from the caller: the prefix may well reach the minimum, so
+    # no certain "too short" (PC301), only "cannot tell" (PC302).
+    source = f"def run(task, tool, block):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, {argument}, messages=[{{'role': 'user', 'content': task}}])\n"
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC302"]
+
+
+_FIELD_CALL = "    def ask(self, q):\n        return client.messages.create(model=self.model, max_tokens=10, system=[{'type': 'text', 'text': 'You are terse and exact. ' * 400, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+
+
+@pytest.mark.parametrize(
+    "cls, expected",
+    [
+        # a plain class attribute is the value: ~2,500 tokens are certainly under Haiku's 4,096
+        ("class Bot:\n    model: str = 'claude-haiku-4-5'\n", ["PC301"]),
+        # a pydantic field is a default a construction may override: not certain
+        ("from pydantic import BaseModel\nclass Bot(BaseModel):\n    model: str = 'claude-haiku-4-5'\n", ["PC302"]),
+        # a dataclass constructed with Sonnet in the checked code: Sonnet's 1,024 is passed
+        ("from dataclasses import dataclass\n@dataclass\nclass Bot:\n    model: str = 'claude-haiku-4-5'\n", []),
+    ],
+    ids=["plain-class", "pydantic-field", "dataclass-constructed"],
+)
+def test_a_field_default_is_what_constructions_leave_alone(tmp_path, monkeypatch, cls, expected):
+    construct = "bot = Bot(model='claude-sonnet-4-6')\n" if "dataclass" in cls else ""
+    found = run(tmp_path, monkeypatch, {"app.py": module(cls + _FIELD_CALL + construct)})
+    assert [code for _, _, code in found] == expected
+
+
+@pytest.mark.parametrize(
+    "warmup",
+    [
+        "    await create(model='claude-sonnet-4-6', max_tokens=1, system=SYS, messages=[{'role': 'user', 'content': 'hi'}])\n",
+        "    await asyncio.to_thread(client.messages.create, model='claude-sonnet-4-6', max_tokens=1, system=SYS, messages=[{'role': 'user', 'content': 'hi'}])\n",
+        "",
+    ],
+    ids=["alias", "to-thread", "none"],
+)
+def test_a_warm_up_under_another_name_is_a_warm_up(tmp_path, monkeypatch, warmup):
+    source = (
+        "import asyncio\naclient = anthropic.AsyncAnthropic()\ncreate = aclient.messages.create\n"
+        "SYS = [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}]\n"
+        f"async def main(questions):\n{warmup}    return await asyncio.gather(*(create(model='claude-sonnet-4-6', max_tokens=10, system=SYS, messages=[{{'role': 'user', 'content': q}}]) for q in questions))\n"
+    )
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ([] if warmup else ["PC403"])

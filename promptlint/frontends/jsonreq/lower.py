@@ -183,13 +183,21 @@ def _tools(request: Request, tools: Any, place: Place, style: str) -> None:
                 Block(
                     Section.TOOLS,
                     "tool",
-                    _json_text(tool, drop=style),
+                    _with_unknown_entries(_json_text(tool, drop=style), tool),
                     place.span("tools", i),
                     ContentKind.JSON,
                     breakpoint=_marker(tool, style, place, "tools", i),
                     raw=tool,
                 )
             )
+
+
+def _with_unknown_entries(text: Text, value: dict) -> Text:
+    """``text`` of a dict built in code that holds entries no one can see (``{**tool,
+    "cache_control": …}``, ``tool`` from a caller): its size is not known either."""
+    if getattr(value, "complete", True):
+        return text
+    return Text((*text.pieces, Hole(HoleKind.UNKNOWN, "entries spread from a value not known", getattr(value, "span", None))))
 
 
 # -- Anthropic Messages (also Batch params, and InvokeModel bodies on Bedrock/Vertex) --
@@ -220,7 +228,7 @@ def _anthropic_block(block: Any, section: Section, place: Place, rel: tuple, **w
     elif kind == "tool_result" and _has_media(block.get("content")):
         text, content = _json_text(block.get("content")), ContentKind.MEDIA
     else:
-        text, content = _json_text(block, drop="cache_control"), ContentKind.JSON
+        text, content = _with_unknown_entries(_json_text(block, drop="cache_control"), block), ContentKind.JSON
     anchor = rel + ("text",) if kind == "text" else rel
     # Most blocks carry no marker: spare them the call.
     breakpoint = _marker(block, "cache_control", place, *rel) if "cache_control" in block else None

@@ -268,6 +268,9 @@ class Evaluator(TextBuilding):
                 if isinstance(merged, dict):
                     for key, value in merged.items():
                         out.put(key, value, getattr(merged, "spans", {}).get(key))
+                    out.complete = out.complete and getattr(merged, "complete", True)
+                else:  # {**tool, "cache_control": …} with a tool from elsewhere: entries not known
+                    out.complete = False
                 continue
             key = self.value(element.key, f)
             if isinstance(key, (str, int, float, bool)) or key is None:
@@ -729,7 +732,10 @@ class Evaluator(TextBuilding):
         module = self._module_of(cls, f)
         if attr in cls.bindings:  # a class attribute
             binding = cls.bindings[attr][-1]
-            return self.binding(binding, cls, Frame(module, cls, (1 << 30, 0), depth=f.depth))
+            value = self.binding(binding, cls, Frame(module, cls, (1 << 30, 0), depth=f.depth))
+            if binding.kind == "annassign" and _set_by_construction(cls):
+                return self._field(cls, attr, value, module, binding, f)
+            return value
         bindings = cls.self_attrs.get(attr)
         if not bindings:
             method = cls.children.get(attr)
@@ -750,6 +756,24 @@ class Evaluator(TextBuilding):
             value = SList([earlier, *value], value.span, [module.span(node), *value.spans], value.unordered, shared=True)
             value.loop_marks += kept_list_marks(f"self.{attr}", adders, module)
         return value
+
+    def _field(self, cls: Scope, name: str, default: object, module: Module, binding, f: Frame) -> object:
+        """A field of a dataclass (attrs, pydantic) model: what every construction of the
+        class in the checked code passes for it (or leaves at its default); with none
+        seen, a value set per object (not per call), sized (and, for a model, judged) by the default."""
+        passed = []
+        if f.depth < MAX_DEPTH:
+            for other in self.project.modules():
+                for record in other.calls_by_name.get(cls.name, ()):
+                    given = next((a.value for a in record.node.args if a.keyword is not None and a.keyword.value == name), None)
+                    frame = Frame(other, record.scope, record.pos, depth=f.depth + 1)
+                    passed.append(self.value(given, frame) if given is not None else default)
+        if passed and all(not holes_in(v) for v in passed) and all(_same(passed[0], v) for v in passed[1:]):
+            return passed[0]
+        if not passed and holes_in(default):  # made when the class is (a time at import): whatever it is, it varies
+            return default
+        sample = next((v for v in [*passed, default] if isinstance(v, str)), None)
+        return Hole(HoleKind.UNKNOWN, f"field '{name}'", module.span(binding.node), sample)
 
     def imported(self, imp: Import, module: Module, f: Frame) -> object:
         target = self.project.resolve(module, imp)
@@ -1197,6 +1221,25 @@ def _hashable(value: object) -> bool:
     return True
 
 
+_FIELD_DECORATORS = frozenset(
+    ("dataclass", "dataclasses.dataclass", "pydantic.dataclasses.dataclass", "define", "frozen", "mutable", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attrs.define", "attrs.frozen", "attrs.mutable")
+)
+
+
+def _set_by_construction(cls: Scope) -> bool:
+    """Whether constructing the class may set its annotated class attributes, which are then
+    defaults: a dataclass, an attrs class, or a class with a base (pydantic's BaseModel, a
+    framework's model) and no ``__init__`` of its own."""
+    node = cls.node
+    if not isinstance(node, cst.ClassDef) or "__init__" in cls.children:
+        return False
+    for decorator in node.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        if dotted(target) in _FIELD_DECORATORS:
+            return True
+    return bool(node.bases)
+
+
 def _same(a: object, b: object) -> bool:
     if holes_in(a) or holes_in(b):
         return a is b
@@ -1286,6 +1329,7 @@ def _deep_copy(value: object) -> object:
         for key, item in value.items():
             out[key] = _deep_copy(item)
         out.spans = dict(value.spans)
+        out.complete = value.complete
         return out
     if isinstance(value, SList):
         out = SList([_deep_copy(v) for v in value], value.span, value.spans, value.unordered, value.shared)

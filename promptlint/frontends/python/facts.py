@@ -13,7 +13,7 @@ import re
 import libcst as cst
 
 from ...request import CallSite, Hole, HoleKind, Span
-from .recognizers.sdk import recognise
+from .recognizers.sdk import method_called, recognise
 from .module import CallRecord, Module, Scope, accumulates, callee_name, dotted, is_marker_key, is_string, leaves, marker_key, short_loop
 from .recognizers.follow import keyword
 from .values import holes_in
@@ -229,7 +229,7 @@ def _warmed(fan: CallRecord, targets: set[str], module: Module) -> bool:
         if other.pos >= fan.pos or other.loops:
             continue
         name = callee_name(other.node)
-        if name in targets or _sends(other.node) or _makes_request(name, module):
+        if name in targets or _sends(other.node, module) or _makes_request(name, module):
             if other.awaited or not fan.scope.is_async or _has_zero_max_tokens(other.node):
                 return True
     return False
@@ -276,15 +276,18 @@ def _one_at_a_time(call: cst.Call) -> bool:
     )
 
 
-def _sends(call: cst.Call) -> bool:
-    """A request that writes the cache; count_tokens is no request for these rules (rules.md, precedence)."""
+def _sends(call: cst.Call, module: Module) -> bool:
+    """A request that writes the cache, called as such or under another name; count_tokens
+    is no request for these rules (rules.md, precedence)."""
     site = recognise(call)
-    return site is not None and site.kind != "count_tokens"
+    if site is not None:
+        return site.kind != "count_tokens"
+    return method_called(call, module.method_aliases) is not None
 
 
 def _makes_request(name: str | None, module: Module) -> bool:
     """Whether a function of this module called ``name`` makes a request itself."""
-    return any(scope.name == name and any(_sends(c.node) for c in scope.calls) for scope in module.functions())
+    return any(scope.name == name and any(_sends(c.node, module) for c in scope.calls) for scope in module.functions())
 
 
 def _has_zero_max_tokens(node: cst.Call) -> bool:

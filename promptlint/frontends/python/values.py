@@ -36,6 +36,7 @@ class SDict(dict):
         out = SDict(self.span)
         out.update(self)
         out.spans = dict(self.spans)
+        out.complete = self.complete
         return out
 
 

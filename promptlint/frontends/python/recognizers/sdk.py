@@ -88,6 +88,18 @@ def takes_method(value: cst.BaseExpression, aliases: set[str]) -> bool:
     return found is not None and found[0] != "count_tokens"
 
 
+def method_called(node: cst.Call, aliases: set[str]) -> cst.BaseExpression | None:
+    """The expression for a request method a call makes under another name (see
+    ``takes_method``): the callee, bound to one of ``aliases``, or the method handed with
+    keywords to a function that calls it (``asyncio.to_thread``, ``executor.submit``, a retry)."""
+    if _last_name(node.func) in aliases:
+        return node.func
+    first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
+    if first is not None and any(a.keyword is not None for a in node.args) and (_last_name(first) in aliases or takes_method(first, aliases)):
+        return first
+    return None
+
+
 def _last_name(node: cst.BaseExpression) -> str | None:
     return node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else None
 
@@ -142,17 +154,12 @@ def _under_another_name(call) -> "list | None":
     ``create = client.messages.create``, or a ``functools.partial`` of it), or handed with
     the request's keywords to a function that calls it (``asyncio.to_thread(client.messages.create, model=…)``)."""
     from . import Found
-    from ..module import callee_name
     from ..values import Bound, Client, Opaque
 
     node = call.record.node
-    aliases = call.module.method_aliases
-    if callee_name(node) in aliases:
-        method_node = node.func
-    else:  # handed to a helper that calls it with the keywords: asyncio.to_thread, executor.submit, a retry
-        method_node = call.positional(0)
-        if method_node is None or not (_last_name(method_node) in aliases or takes_method(method_node, aliases)):
-            return None
+    method_node = method_called(node, call.module.method_aliases)
+    if method_node is None:
+        return None
     method = call.value(method_node)
     if not isinstance(method, Opaque) or not isinstance(method.extra, (Client, Bound)):
         return None
