@@ -1210,3 +1210,44 @@ def test_a_warm_up_under_another_name_is_a_warm_up(tmp_path, monkeypatch, warmup
         f"async def main(questions):\n{warmup}    return await asyncio.gather(*(create(model='claude-sonnet-4-6', max_tokens=10, system=SYS, messages=[{{'role': 'user', 'content': q}}]) for q in questions))\n"
     )
     assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ([] if warmup else ["PC403"])
+
+
+@pytest.mark.parametrize(
+    "pick",
+    [
+        "    create = client.beta.messages.create if beta else client.messages.create\n",
+        "    if beta:\n        create = client.beta.messages.create\n    else:\n        create = client.messages.create\n",
+    ],
+    ids=["ternary", "if-else"],
+)
+def test_a_request_method_chosen_by_a_flag_is_still_a_request(tmp_path, monkeypatch, pick):
+    source = f"from datetime import datetime\ndef ask(q, beta):\n{pick}    return create(model='claude-sonnet-4-6', max_tokens=10, {_CALL_ARGS})\n"
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC101"]
+
+
+@pytest.mark.parametrize(
+    "tools",
+    [
+        "    tools = list(TOOLS)\n    params['tools'] = tools if tools else anthropic.NOT_GIVEN\n",
+        "    tools = list(TOOLS)\n    if tools:\n        params['tools'] = tools\n",
+        "    tools = list(TOOLS)\n    params['tools'] = tools or None\n",
+    ],
+    ids=["if-else-not-given", "set-if-non-empty", "or-none"],
+)
+def test_a_parameter_left_out_only_when_empty_is_no_choice(tmp_path, monkeypatch, tools):
+    # An empty list of tools and no tools send the same prefix: leaving it out is no per-call choice (PC104).
+    source = (
+        "TOOLS = [{'name': 'lookup', 'description': 'Find an invoice.', 'input_schema': {'type': 'object'}}]\n"
+        "def ask(q):\n    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 10, 'system': [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], 'messages': [{'role': 'user', 'content': q}]}\n"
+        f"{tools}    return client.messages.create(**params)\n"
+    )
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+def test_a_classmethods_cls_is_the_same_on_every_call(tmp_path, monkeypatch):
+    source = (
+        "TOOLS = [{'name': 'lookup', 'description': 'Find an invoice.', 'input_schema': {'type': 'object'}}]\n"
+        "class Actions:\n    @classmethod\n    def tools(cls):\n        return TOOLS\n"
+        "    @classmethod\n    def ask(cls, q):\n        return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, tools=cls.tools(), system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+    )
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []

@@ -160,7 +160,10 @@ class Evaluator(TextBuilding):
         if isinstance(node, cst.BinaryOperation):
             return self._binary(node, f)
         if isinstance(node, cst.IfExp):
-            return self._choice(self.value(node.body, f), self.value(node.orelse, f), node, f)
+            body = self.value(node.body, f)
+            if node.test.deep_equals(node.body) and self._omitted(node.orelse, f):
+                return body  # ``tools if tools else NOT_GIVEN``: an empty value and none send the same prefix
+            return self._choice(body, self.value(node.orelse, f), node, f)
         if isinstance(node, cst.BooleanOperation):
             left = self.value(node.left, f)
             if holes_in(left) or isinstance(left, (Client, Opaque, Function, PathValue)):
@@ -364,7 +367,7 @@ class Evaluator(TextBuilding):
         return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
 
     def _choice(self, a: object, b: object, node: cst.CSTNode, f: Frame) -> object:
-        if _same(a, b):
+        if _same(a, b) or _same_request_method(a, b):
             return a
         for value in (a, b):
             volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
@@ -375,6 +378,15 @@ class Evaluator(TextBuilding):
         arms = not isinstance(node, cst.IfExp) and isinstance(a, str) and isinstance(b, str) and len(a) + len(b) <= 80
         shown = f"{b!r} or {a!r}" if arms else f.module.code(node, 50)
         return Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({shown})", f.module.span(node), _commonsample_of(a, b))
+
+    def _omitted(self, node: cst.BaseExpression, f: Frame) -> bool:
+        """Whether ``node`` leaves a parameter out: None, an empty list, or the SDKs' markers
+        for a parameter not given (``NOT_GIVEN``, ``omit``, ``NotGiven()``, ``Omit()``)."""
+        name = dotted(node.func if isinstance(node, cst.Call) else node)
+        if name is not None and name.rpartition(".")[2] in _NOT_GIVEN:
+            return True
+        value = self.value(node, f)
+        return value is None or (isinstance(value, list) and not value and not holes_in(value))
 
     def origin(self, node: cst.CSTNode, f: Frame, hops: int = 0) -> Span:
         """Where the value of ``node`` is written: through plain names to a literal."""
@@ -690,6 +702,8 @@ class Evaluator(TextBuilding):
                 return Client(*CLIENTS[qual])
         if name == "self" and scope.owner is not None:
             return Opaque("self", ("instance", scope.owner, module))
+        if name == "cls" and scope.owner is not None:  # a classmethod's class: the same for every call
+            return Opaque(f"{module.name}.{scope.owner.name}", ("class", scope.owner, module))
         passed = self.project.arguments(scope, module, name, self, f.depth)
         hole = Hole(HoleKind.PER_REQUEST, f"parameter '{name}'", origin)
         if not passed:
@@ -1041,7 +1055,7 @@ class Evaluator(TextBuilding):
         if isinstance(receiver, Opaque) and isinstance(receiver.extra, Modelled):
             made = receiver.extra.method(self, method, node, f)
             return self._unknown_call(node, f) if made is NotImplemented else made
-        if isinstance(receiver, Opaque) and isinstance(receiver.extra, tuple) and receiver.extra[0] == "instance":
+        if isinstance(receiver, Opaque) and isinstance(receiver.extra, tuple) and receiver.extra[0] in ("instance", "class"):
             cls: Scope = receiver.extra[1]
             method_scope = cls.children.get(method)
             if method_scope is not None:
@@ -1221,6 +1235,9 @@ def _hashable(value: object) -> bool:
     return True
 
 
+# The SDKs' markers for a parameter left out (anthropic, openai and their relatives).
+_NOT_GIVEN = frozenset(("NOT_GIVEN", "NotGiven", "NOT_SET", "omit", "Omit", "OMIT"))
+
 _FIELD_DECORATORS = frozenset(
     ("dataclass", "dataclasses.dataclass", "pydantic.dataclasses.dataclass", "define", "frozen", "mutable", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attrs.define", "attrs.frozen", "attrs.mutable")
 )
@@ -1238,6 +1255,17 @@ def _set_by_construction(cls: Scope) -> bool:
         if dotted(target) in _FIELD_DECORATORS:
             return True
     return bool(node.bases)
+
+
+def _same_request_method(a: object, b: object) -> bool:
+    """Two of a client's request methods that send the same request (``client.beta.messages.create``
+    or ``client.messages.create``, chosen by a flag): the method called is no choice of prefix."""
+    from .recognizers.sdk import site_kind  # the recognizers build on the evaluator
+
+    if not (isinstance(a, Opaque) and isinstance(b, Opaque) and isinstance(a.extra, Client) and a.extra == b.extra):
+        return False
+    kind_a, kind_b = site_kind(a.qualname.split(".")[1:]), site_kind(b.qualname.split(".")[1:])
+    return kind_a is not None and kind_b is not None and kind_a[0] == kind_b[0]
 
 
 def _same(a: object, b: object) -> bool:
@@ -1362,7 +1390,14 @@ def _conditional_cache_parameter(key: object, m: Mutation, f: Frame, scope: Scop
     """A request parameter whose change invalidates a cache level, set in a branch the use is not in."""
     from .facts import VARYING  # facts builds on the evaluator
 
-    return key in VARYING and _on_some_calls(m, f, scope)
+    return key in VARYING and _on_some_calls(m, f, scope) and not _set_unless_empty(m)
+
+
+def _set_unless_empty(m: Mutation) -> bool:
+    """``if tools: params["tools"] = tools``: left out only when it is empty, and an empty
+    value and none send the same prefix: not a choice between two."""
+    arm = m.branches[-1] if m.branches else None
+    return m.op == "setitem" and len(m.args) == 2 and isinstance(arm, cst.If) and arm.test.deep_equals(m.args[1])
 
 
 def _on_some_calls(m: Mutation, f: Frame, scope: Scope) -> bool:

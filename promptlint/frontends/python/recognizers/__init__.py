@@ -50,7 +50,10 @@ def _sdk_method(func: ast.expr) -> bool:
 
 
 def _sdk_method_taken(value: ast.expr) -> bool:
-    """``client.messages.create`` itself, or ``functools.partial(client.messages.create, …)``."""
+    """``client.messages.create`` itself, ``functools.partial(client.messages.create, …)``, or
+    either in a conditional expression."""
+    if isinstance(value, ast.IfExp):
+        return _sdk_method_taken(value.body) or _sdk_method_taken(value.orelse)
     if isinstance(value, ast.Call) and value.args and (getattr(value.func, "id", None) or getattr(value.func, "attr", None)) == "partial":
         value = value.args[0]
     return _sdk_method(value)

@@ -80,6 +80,8 @@ def takes_method(value: cst.BaseExpression, aliases: set[str]) -> bool:
     ``functools.partial`` of it or of such a name (with some of its keywords bound)."""
     from ..module import dotted  # the module index asks this of every assignment
 
+    if isinstance(value, cst.IfExp):  # client.beta.messages.create if beta else client.messages.create
+        return takes_method(value.body, aliases) or takes_method(value.orelse, aliases)
     if isinstance(value, cst.Call) and value.args and dotted(value.func) in _PARTIAL:
         value = value.args[0].value
         if isinstance(value, (cst.Name, cst.Attribute)) and _last_name(value) in aliases:
