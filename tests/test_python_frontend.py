@@ -1251,3 +1251,39 @@ def test_a_classmethods_cls_is_the_same_on_every_call(tmp_path, monkeypatch):
         "    @classmethod\n    def ask(cls, q):\n        return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, tools=cls.tools(), system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
     )
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
+
+
+def test_checking_a_file_parses_a_bounded_amount_of_other_modules(tmp_path, monkeypatch):
+    # An app server of 10,000 lines imported for one name costs seconds to parse: a module
+    # over the per-module limit is not parsed to follow a value (the name is unknown, as a
+    # name from outside the project is), and a small prompts module still is.
+    from promptlint.frontends.python import project
+
+    filler = "".join(f"def handler_{i}(request):\n    return {{'status': {i}, 'path': request.path}}\n\n" for i in range(project.CONTEXT_FILE_BYTES // 60))
+    files = {
+        "svc/__init__.py": "",
+        "svc/server.py": "from datetime import date\nBANNER = f'Today: {date.today()}'\n" + filler,
+        "svc/prompts.py": "from datetime import date\nFOOTER = f'Today: {date.today()}'\n",
+        "svc/ask.py": f"""
+            import anthropic
+            from svc.server import BANNER
+            from svc.prompts import FOOTER
+            client = anthropic.Anthropic()
+            POLICY = {LONG!r}
+
+            def ask(q: str):
+                r = client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=10,
+                    system=[{{"type": "text", "text": POLICY + FOOTER + BANNER, "cache_control": {{"type": "ephemeral"}}}}],
+                    messages=[{{"role": "user", "content": q}}],
+                )
+                return r.usage.cache_read_input_tokens
+            """,
+    }
+    assert len(files["svc/server.py"]) > project.CONTEXT_FILE_BYTES
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = lint_paths([tmp_path / "svc" / "ask.py"], tmp_path)  # the file alone, as pre-commit names it
+    assert [(d.span.path, d.code) for d in found] == [("svc/prompts.py", "PC101")]

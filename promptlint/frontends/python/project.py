@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from .evaluate import Evaluator
 
 MAX_BYTES = 2 << 20
+# What checking one file may parse of other modules to follow its values (its prompts,
+# helpers, callers): prompts and helpers live in small modules, and a big one (an app
+# server of 10,000 lines) costs seconds to parse for nothing a request needs. Past
+# these, a name from another module is unknown, as one from outside the project is.
+CONTEXT_FILE_BYTES = 256 << 10
+CONTEXT_BYTES = 1 << 20
 
 
 class Project:
@@ -37,6 +43,11 @@ class Project:
         self._arguments: dict[tuple[int, str], list] = {}
         self._resolved: dict[tuple[int, Import], tuple[Module, str | None] | None] = {}
         self._texts: list[tuple[Path, bytes]] | None = None
+        self.context_left = CONTEXT_BYTES
+
+    def begin(self) -> None:
+        """A file's analysis starts: it may parse CONTEXT_BYTES of other modules."""
+        self.context_left = CONTEXT_BYTES
 
     def add(self, module: Module) -> None:
         self._modules[module.path.resolve()] = module
@@ -54,10 +65,15 @@ class Project:
         key = path.resolve()
         if key in self._modules:
             return self._modules[key]
+        try:
+            size = key.stat().st_size
+        except OSError:
+            return None
+        if size > min(self.max_bytes, CONTEXT_FILE_BYTES) or size > self.context_left:
+            return None  # not remembered: a later file, with budget left, may parse it
+        self.context_left -= size
         self._modules[key] = None  # an import cycle sees "not available" rather than recursing
         try:
-            if key.stat().st_size > self.max_bytes:
-                return None
             text = decode(key.read_bytes())
             module = parse(key, _shown(key), module_name(key), text)
         except (OSError, SyntaxError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
