@@ -1287,3 +1287,36 @@ def test_checking_a_file_parses_a_bounded_amount_of_other_modules(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     found = lint_paths([tmp_path / "svc" / "ask.py"], tmp_path)  # the file alone, as pre-commit names it
     assert [(d.span.path, d.code) for d in found] == [("svc/prompts.py", "PC101")]
+
+
+@pytest.mark.parametrize(
+    "helper, call",
+    [
+        ("def mark_last(blocks):\n    blocks[-1]['cache_control'] = {'type': 'ephemeral'}\n", "    mark_last(system)\n"),
+        ("def mark_last(blocks, ttl='5m'):\n    blocks[-1]['cache_control'] = {'type': 'ephemeral', 'ttl': ttl}\n", "    mark_last(ttl='1h', blocks=system)\n"),
+        # aider's shape: a method that marks the last block of what it is handed
+        (
+            "class Coder:\n    def add_cache_control(self, messages):\n        messages[-1]['cache_control'] = {'type': 'ephemeral'}\n"
+            "CODER = Coder()\n",
+            "    CODER.add_cache_control(system)\n",
+        ),
+    ],
+    ids=["function", "keyword", "method"],
+)
+def test_a_breakpoint_a_helper_adds_in_place_is_seen(tmp_path, monkeypatch, helper, call):
+    source = (
+        "from datetime import date\n" + helper
+        + "def ask(q):\n    system = [{'type': 'text', 'text': f'Today is {date.today()}. ' + POLICY}]\n" + call
+        + "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=system, messages=[{'role': 'user', 'content': q}])\n"
+    )
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC101"]
+
+
+def test_a_helper_that_only_reads_what_it_is_handed_changes_nothing(tmp_path, monkeypatch):
+    source = (
+        "from datetime import date\nimport logging\n"
+        "def log_blocks(blocks):\n    logging.info('%d blocks', len(blocks))\n"
+        "def ask(q):\n    system = [{'type': 'text', 'text': f'Today is {date.today()}. ' + POLICY}]\n    log_blocks(system)\n    print(system)\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=system, messages=[{'role': 'user', 'content': q}])\n"
+    )
+    assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []  # no breakpoint: nothing cached, the date is harmless

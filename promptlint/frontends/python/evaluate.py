@@ -26,7 +26,7 @@ import libcst as cst
 
 from ...request import Hole, HoleKind, Span, Text
 from . import sources
-from .module import Binding, Import, Module, Mutation, Scope, accumulates, callee_name, dotted, kept_list_marks, short_loop
+from .module import Binding, CallRecord, Import, Module, Mutation, Scope, accumulates, callee_name, dotted, kept_list_marks, short_loop
 from .strings import MAX_TEXT, StringTemplate, TextBuilding, concat
 from .values import Bound, Client, Function, Modelled, Opaque, PathValue, SDict, SList, USet, as_plain, holes_in, is_static, sample_of, unknown
 
@@ -553,15 +553,34 @@ class Evaluator(TextBuilding):
         return _index(value, binding.index)
 
     def mutate(self, value: object, name: str, scope: Scope, after: tuple[int, int], before: tuple[int, int], f: Frame) -> object:
-        """``value`` with the in-place changes made to ``name`` between two positions replayed."""
-        changes = [m for m in scope.mutations.get(name, ()) if after < m.pos < before]
+        """``value`` with the in-place changes made to ``name`` between two positions replayed:
+        its own, and those of helpers it is handed to (``mark_last(system)``)."""
+        changes: list = [m for m in scope.mutations.get(name, ()) if after < m.pos < before]
+        changes += [c for c in scope.handed.get(name, ()) if after < c.pos < before]
         if not changes:
             return value
         module = f.module if scope in f.module.scopes.values() else self._module_of(scope, f)
         value = _deep_copy(value)
-        for change in changes:
-            value = self._replay(value, change, scope, module, f)
+        for change in sorted(changes, key=lambda c: c.pos):
+            if isinstance(change, Mutation):
+                value = self._replay(value, change, scope, module, f)
+            else:
+                value = self._helper_changes(value, name, change, scope, module, f)
         return value
+
+    def _helper_changes(self, value: object, name: str, call: CallRecord, scope: Scope, module: Module, f: Frame) -> object:
+        """``value`` after a helper of the checked code it is handed to as ``name`` changed it in
+        place (``blocks[-1]["cache_control"] = …``), as the helper's own changes to its parameter."""
+        if not isinstance(value, (list, dict)) or f.depth >= MAX_DEPTH:
+            return value
+        target = self.value(call.node.func, Frame(module, scope, call.pos, dict(f.env), f.depth + 1, f.within(scope)))
+        if not isinstance(target, Function):
+            return value
+        helper = target.module.scopes.get(target.node)  # type: ignore[attr-defined]
+        param = _parameter_for(call.node, name, target) if helper is not None else None
+        if param is None or not helper.mutations.get(param):
+            return value
+        return self.mutate(value, param, helper, (0, 0), (1 << 30, 0), Frame(target.module, helper, (0, 0), depth=f.depth + 1))  # type: ignore[arg-type]
 
     def _replay(self, value: object, m: Mutation, scope: Scope, module: Module, f: Frame) -> object:
         frame = Frame(module, scope, m.pos, dict(f.env), f.depth + 1, f.within(scope))
@@ -1255,6 +1274,28 @@ def _set_by_construction(cls: Scope) -> bool:
         if dotted(target) in _FIELD_DECORATORS:
             return True
     return bool(node.bases)
+
+
+def _parameter_for(call: cst.Call, name: str, target: Function) -> str | None:
+    """The parameter of ``target`` that receives the name ``name`` in ``call``."""
+    fn = target.node
+    if not isinstance(fn, cst.FunctionDef):
+        return None
+    positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
+    if target.owner is not None and positional and positional[0] in ("self", "cls"):
+        positional = positional[1:]
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            return None  # past a *args, positions are not known
+        if arg.keyword is not None:
+            if isinstance(arg.value, cst.Name) and arg.value.value == name:
+                return arg.keyword.value
+            continue
+        if isinstance(arg.value, cst.Name) and arg.value.value == name:
+            return positional[index] if index < len(positional) else None
+        index += 1
+    return None
 
 
 def _same_request_method(a: object, b: object) -> bool:

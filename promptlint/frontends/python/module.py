@@ -78,6 +78,8 @@ class Scope:
     params: dict[str, cst.Param] = field(default_factory=dict)
     returns: list[cst.Return] = field(default_factory=list)
     calls: list[CallRecord] = field(default_factory=list)
+    # Calls that hand a name over as an argument: a helper may change it in place.
+    handed: dict[str, list[CallRecord]] = field(default_factory=dict)
     children: dict[str, "Scope"] = field(default_factory=dict)
     body: tuple[cst.CSTNode, ...] = ()
     is_async: bool = False
@@ -422,6 +424,9 @@ class _Indexer(cst.CSTVisitor):
             main_guard=self.main_guard > 0,
         )
         self.scope.calls.append(record)
+        for arg in node.args:
+            if isinstance(arg.value, cst.Name) and not arg.star:
+                self.scope.handed.setdefault(arg.value.value, []).append(record)
         if name is not None:
             self.m.calls_by_name.setdefault(name, []).append(record)
             func = node.func
