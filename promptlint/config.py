@@ -246,8 +246,11 @@ def config_table(path: Path, data: dict) -> dict | None:
     """The promptlint settings in a parsed config file: a pyproject.toml's [tool.promptlint]
     table, a promptlint.toml's top level; a file named otherwise (``--config``) may be
     either, as its ``[tool]`` table says. None: a file with tables for other tools only."""
-    if path.name == "pyproject.toml" or (path.name not in CONFIG_FILES and isinstance(data.get("tool"), dict)):
-        return data.get("tool", {}).get("promptlint")
+    tool = data.get("tool")
+    if path.name == "pyproject.toml" or (path.name not in CONFIG_FILES and isinstance(tool, dict) and ("promptlint" in tool or data.keys() == {"tool"})):
+        return tool.get("promptlint") if isinstance(tool, dict) else None
+    if path.name not in CONFIG_FILES:  # flat settings beside other tools' tables
+        return {k: v for k, v in data.items() if k != "tool"}
     return data
 
 
@@ -272,7 +275,8 @@ def load(path: Path | None, codes: Iterable[str], names: Mapping[str, str]) -> S
     if error is not None:
         key = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "additionalProperties" and not key:
-            raise ConfigError(f"{where}: {error.message.replace('were unexpected', 'are not settings').replace('was unexpected', 'is not a setting')}")
+            hint = " (in a promptlint.toml the settings stand at the top level, without [tool.promptlint])" if "tool" in table and table is data else ""
+            raise ConfigError(f"{where}: {error.message.replace('were unexpected', 'are not settings').replace('was unexpected', 'is not a setting')}{hint}")
         raise ConfigError(f"{where}: {key + ': ' if key else ''}{error.message}")
     codes = list(codes)
     for key in ("select", "extend-select", "ignore"):

@@ -238,6 +238,8 @@ def test_a_compressed_request_file_is_said_not_skipped(tmp_path):
         found = with_neighbour(tmp_path, name, data)
         assert codes(found) == ["PL001"] and f"{what}-compressed" in found[0].message, found
         (tmp_path / name).unlink()
+    # Another tool's compressed cache that happens to be named .json holds no request: skipped.
+    assert with_neighbour(tmp_path, "tool-cache.json", gzip.compress(b'{"version": 3, "entries": []}')) == []
 
 
 def test_simulate_says_a_compressed_log_is_compressed(tmp_path):

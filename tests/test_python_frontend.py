@@ -1320,3 +1320,56 @@ def test_a_helper_that_only_reads_what_it_is_handed_changes_nothing(tmp_path, mo
         "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=system, messages=[{'role': 'user', 'content': q}])\n"
     )
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []  # no breakpoint: nothing cached, the date is harmless
+
+
+# -- what a review of the above found -----------------------------------------------------
+
+
+def test_tools_left_out_for_one_caller_and_passed_by_another_is_a_choice(tmp_path, monkeypatch):
+    source = (
+        "TOOLS = [{'name': 'lookup', 'description': 'Find an invoice.', 'input_schema': {'type': 'object'}}]\n"
+        "def ask(q, tools=None):\n    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 10, 'system': [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], 'messages': [{'role': 'user', 'content': q}]}\n"
+        "    if tools:\n        params['tools'] = tools\n    return client.messages.create(**params)\n"
+        "def chat(q):\n    return ask(q)\ndef agent(q):\n    return ask(q, tools=TOOLS)\n"
+    )
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC104"]
+
+
+def test_a_constant_of_an_abstract_base_class_is_the_value(tmp_path, monkeypatch):
+    source = "from abc import ABC\nclass Agent(ABC):\n    model: str = 'claude-haiku-4-5'\n" + _FIELD_CALL
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC301"]
+
+
+def test_a_prefix_under_every_minimum_is_certain_whatever_the_model(tmp_path, monkeypatch):
+    source = (
+        "from dataclasses import dataclass\n@dataclass\nclass Bot:\n    model: str = 'claude-sonnet-4-6'\n"
+        "    def ask(self, q):\n        return client.messages.create(model=self.model, max_tokens=10, system=[{'type': 'text', 'text': 'Be brief.', 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+    )
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC301"]
+
+
+def test_neither_an_sms_nor_a_partial_is_a_request(tmp_path, monkeypatch):
+    source = (
+        "import asyncio, functools\naclient = anthropic.AsyncAnthropic()\nsms = object()\n"
+        "SYS = [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral', 'ttl': '1h'}}]\n"
+        "ask = functools.partial(client.messages.create, model='claude-sonnet-4-6', max_tokens=10, system=SYS)\n"
+        "def answer(q):\n    return ask(messages=[{'role': 'user', 'content': q}])\n"
+        "for line in open('questions.txt'):\n    answer(line)\n"
+        "async def one(q):\n    return await aclient.messages.create(model='claude-sonnet-4-6', max_tokens=10, system=SYS, messages=[{'role': 'user', 'content': q}])\n"
+        "async def main(qs, admin):\n    await asyncio.to_thread(sms.messages.create, to=admin, body='starting')\n    return await asyncio.gather(*(one(q) for q in qs))\n"
+    )
+    # The SMS is no warm-up (PC403 stands); the partial is no request made once (no PC401 on it).
+    assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC403"]
+
+
+def test_what_a_file_reports_does_not_depend_on_the_files_checked_before_it(tmp_path, monkeypatch):
+    files = {
+        "bot.py": "from dataclasses import dataclass\nimport anthropic\nclient = anthropic.Anthropic()\n@dataclass\nclass Bot:\n    model: str = 'claude-haiku-4-5'\n"
+        + _FIELD_CALL + "USAGE = 'cache_read_input_tokens'\n",
+        "app.py": "from bot import Bot\nBOT = Bot(model='claude-sonnet-4-6')\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    orders = [lint_paths([tmp_path / a, tmp_path / b], tmp_path) for a, b in (("bot.py", "app.py"), ("app.py", "bot.py"))]
+    assert [[d.code for d in found] for found in orders] == [[], []]  # Sonnet, as app.py builds it, in either order

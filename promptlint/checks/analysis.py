@@ -283,7 +283,7 @@ class Analysis:
         estimate = self.prefix_estimate(end)
         if minimum is not None:
             verdict = judge(estimate, minimum, self.margin())
-            if verdict is Verdict.BELOW and self.request.model_chosen:
+            if verdict is Verdict.BELOW and self.request.model_chosen and not self._below_every_minimum(estimate):
                 verdict = Verdict.UNCERTAIN  # below this model's minimum, maybe not the one sent
             if self.ctx.api is not None and (exact or verdict is Verdict.UNCERTAIN):
                 counted = self.api_estimate(end)
@@ -294,6 +294,11 @@ class Analysis:
         if known and judge(estimate, known[-1], self.margin()) is Verdict.ABOVE:
             return estimate, None, Verdict.ABOVE
         return estimate, None, Verdict.UNCERTAIN
+
+    def _below_every_minimum(self, estimate: Estimate) -> bool:
+        """Below the smallest minimum of any model of the provider: whichever is sent."""
+        known = self.ctx.registry.minimums(self.model.provider if self.model else _provider_family(self.request))
+        return bool(known) and judge(estimate, known[0], self.margin()) is Verdict.BELOW
 
     def rough_estimate(self, end: int) -> Estimate | None:
         """The widest band of the prefix through ``end``, from its length alone.

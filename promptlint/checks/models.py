@@ -32,7 +32,7 @@ def unknown_model(a: Analysis) -> Iterator[Finding]:
             request.model_span or request.span,
             f"model {request.model!r} is not in the model registry (updated {a.ctx.registry.updated}); "
             f"size rules {_fallback(a)}",
-            fix=Fix("fix the id, or add it to [[tool.promptlint.models]] in pyproject.toml with its minimum"),
+            fix=Fix("fix the id, or add it with its minimum to [[tool.promptlint.models]] in pyproject.toml ([[models]] in a promptlint.toml)"),
         )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bz2
 import datetime as dt
 import gc
 import json
+import lzma
 import re
+import zlib
 from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,25 +30,45 @@ MARKERS = (b'"messages"', b'"modelId"', b'"input"', b'"custom_id"', b'"system"',
 
 # A log is read from start to end in chunks this large: 8 KB reads cost more than the lines.
 READ_AHEAD = 1 << 20
+# A JSONL file is read as requests only if request keys show up this early in it.
+MARKER_WINDOW = 1 << 20
 
 
 def looks_like_requests(data: bytes) -> bool:
     return any(marker in data for marker in MARKERS)
 
 
-_COMPRESSED = ((b"\x1f\x8b", "gzip-compressed", "gunzip -k"), (b"\x28\xb5\x2f\xfd", "zstd-compressed", "zstd -d"), (b"BZh", "bzip2-compressed", "bunzip2 -k"), (b"\xfd7zXZ\x00", "xz-compressed", "unxz -k"), (b"PK\x03\x04", "a zip archive", "unzip"))
+def _head(decompressor, data: bytes) -> bytes:
+    try:
+        return decompressor.decompress(data, MARKER_WINDOW)
+    except Exception:  # a damaged stream: judged by what came out of it, which is nothing
+        return b""
+
+
+# (magic bytes, what the file is, the command that writes it out, and a way to read its start).
+_COMPRESSED = (
+    (b"\x1f\x8b", "gzip-compressed", "gzip -dc", lambda d: _head(zlib.decompressobj(wbits=31), d)),
+    (b"BZh", "bzip2-compressed", "bzip2 -dc", lambda d: _head(bz2.BZ2Decompressor(), d)),
+    (b"\xfd7zXZ\x00", "xz-compressed", "xz -dc", lambda d: _head(lzma.LZMADecompressor(), d)),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", "zstd -dc", None),
+    (b"PK\x03\x04", "a zip archive", "unzip -p", None),
+)
 
 
 def not_text(start: bytes, path: str, suffix: str) -> ParseError | None:
     """The error for a .json/.jsonl file that holds no text, from its first bytes.
 
-    A compressed file is said whatever it holds: it is most likely a log, gzipped as logs
-    are, that would otherwise be skipped as holding no request. Other binary data is said
-    only where request keys show through it; elsewhere it is some other tool's file.
+    A compressed file whose start shows request keys once decompressed (or that cannot be
+    decompressed here to tell) is said: most likely a gzipped log that would otherwise be
+    skipped as holding no request. One that shows none is some other tool's file, skipped
+    as a JSON file without requests is. Other binary data is said only where request keys
+    show through it.
     """
-    for magic, what, undo in _COMPRESSED:
+    for magic, what, command, head in _COMPRESSED:
         if start.startswith(magic) and (what != "bzip2-compressed" or start[3:4].isdigit()):
-            return ParseError(f"the file is {what}, not JSON text: decompress it first ({undo}), then check the {suffix} file", Span(path, 1, 1))
+            if head is not None and not looks_like_requests(head(start)):
+                return None
+            return ParseError(f"the file is {what}, not JSON text: decompress it first ({command} {path} > requests{suffix}), then check that", Span(path, 1, 1))
     if b"\x00" in start[:8192] and looks_like_requests(start):
         return ParseError("not a text file (it contains NUL bytes)", Span(path, 1, 1))
     return None
@@ -519,10 +542,6 @@ _NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 _EPOCH_UNITS = (1, 1e3, 1e6, 1e9)  # seconds, milliseconds, microseconds, nanoseconds
 _LATEST_SECONDS = 1e11  # the year 5138: an epoch number this large is in a smaller unit
 _EARLIEST_SECONDS = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc).timestamp()  # the earliest time a report can show
-
-
-# A JSONL file is read as requests only if request keys show up this early in it.
-MARKER_WINDOW = 1 << 20
 
 
 def read_json(path: Path, shown: str, registry: Registry) -> Parsed:

@@ -72,7 +72,7 @@ class Analyser:
             parsed.errors.append(ParseError("Python nested too deeply to parse", Span(shown, 1, 1)))
             return
         self.project.add(module)
-        self.project.begin()
+        self.project.reset_context_budget()
         evaluator = Evaluator(self.project, self.extra, self.extra_unordered)
         for record in [r for scope in module.scopes.values() for r in scope.calls]:
             try:

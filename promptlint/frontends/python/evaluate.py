@@ -19,7 +19,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
 import libcst as cst
@@ -161,8 +161,8 @@ class Evaluator(TextBuilding):
             return self._binary(node, f)
         if isinstance(node, cst.IfExp):
             body = self.value(node.body, f)
-            if node.test.deep_equals(node.body) and self._omitted(node.orelse, f):
-                return body  # ``tools if tools else NOT_GIVEN``: an empty value and none send the same prefix
+            if node.test.deep_equals(node.body) and _fixed(node.body, body, f.scope) and self._omitted(node.orelse, f):
+                return body  # ``tools if tools else NOT_GIVEN``, tools the same on every call: an empty value and none send the same prefix
             return self._choice(body, self.value(node.orelse, f), node, f)
         if isinstance(node, cst.BooleanOperation):
             left = self.value(node.left, f)
@@ -367,7 +367,8 @@ class Evaluator(TextBuilding):
         return inner[0] if inner else unknown(f.module.code(node), f.module.span(node))
 
     def _choice(self, a: object, b: object, node: cst.CSTNode, f: Frame) -> object:
-        if _same(a, b) or _same_request_method(a, b):
+        methods = any(isinstance(v, Opaque) and isinstance(v.extra, (Client, Bound)) for v in (a, b))
+        if _same_request_method(a, b) if methods else _same(a, b):  # Opaque's equality leaves its client and keywords out
             return a
         for value in (a, b):
             volatile = [h for h in holes_in(value) if h.kind is HoleKind.VOLATILE]
@@ -619,7 +620,7 @@ class Evaluator(TextBuilding):
                 key = self.value(m.args[0], g)
                 if _hashable(key) and not isinstance(key, (Hole, Text)):
                     new = self.value(m.args[1], g)
-                    if _conditional_cache_parameter(key, m, f, scope) and not _same(target.get(key), new):
+                    if _conditional_cache_parameter(key, m, f, scope) and not _same(target.get(key), new) and not _set_unless_empty(m, new, scope):
                         # extra["thinking"] = … under an if, then **extra: sent on some calls only.
                         new = Hole(HoleKind.PER_REQUEST, f"chosen by a conditional ({key} set in one branch)", module.span(m.node))
                     if isinstance(target, SDict):
@@ -766,7 +767,7 @@ class Evaluator(TextBuilding):
         if attr in cls.bindings:  # a class attribute
             binding = cls.bindings[attr][-1]
             value = self.binding(binding, cls, Frame(module, cls, (1 << 30, 0), depth=f.depth))
-            if binding.kind == "annassign" and _set_by_construction(cls):
+            if binding.kind == "annassign" and _set_by_construction(cls, attr):
                 return self._field(cls, attr, value, module, binding, f)
             return value
         bindings = cls.self_attrs.get(attr)
@@ -794,19 +795,28 @@ class Evaluator(TextBuilding):
         """A field of a dataclass (attrs, pydantic) model: what every construction of the
         class in the checked code passes for it (or leaves at its default); with none
         seen, a value set per object (not per call), sized (and, for a model, judged) by the default."""
-        passed = []
-        if f.depth < MAX_DEPTH:
+        passed: list = []
+        origin = module.span(binding.node)
+        if f.depth < MAX_DEPTH and not _from_the_environment(cls):
+            self.callers_of.add(cls.name)  # the result cache reruns this file when a construction changes
+            if cls.parent is module.scope and not cls.name.startswith("_"):
+                self.project.load_callers(cls.name, cls.name)  # constructions anywhere in the run, not only files parsed so far
             for other in self.project.modules():
                 for record in other.calls_by_name.get(cls.name, ()):
+                    if not isinstance(record.node.func, cst.Name):
+                        continue  # another object's attribute of the same name
+                    self.read.add(other.path)  # what this reports depends on the constructions
                     given = next((a.value for a in record.node.args if a.keyword is not None and a.keyword.value == name), None)
-                    frame = Frame(other, record.scope, record.pos, depth=f.depth + 1)
-                    passed.append(self.value(given, frame) if given is not None else default)
+                    if given is None and any(a.keyword is None for a in record.node.args):
+                        passed.append(Hole(HoleKind.UNKNOWN, f"field '{name}'", origin))  # positional, or **: not known which
+                        continue
+                    passed.append(self.value(given, Frame(other, record.scope, record.pos, depth=f.depth + 1)) if given is not None else default)
         if passed and all(not holes_in(v) for v in passed) and all(_same(passed[0], v) for v in passed[1:]):
             return passed[0]
         if not passed and holes_in(default):  # made when the class is (a time at import): whatever it is, it varies
             return default
         sample = next((v for v in [*passed, default] if isinstance(v, str)), None)
-        return Hole(HoleKind.UNKNOWN, f"field '{name}'", module.span(binding.node), sample)
+        return Hole(HoleKind.UNKNOWN, f"field '{name}'", origin, sample)
 
     def imported(self, imp: Import, module: Module, f: Frame) -> object:
         target = self.project.resolve(module, imp)
@@ -1258,22 +1268,41 @@ def _hashable(value: object) -> bool:
 _NOT_GIVEN = frozenset(("NOT_GIVEN", "NotGiven", "NOT_SET", "omit", "Omit", "OMIT"))
 
 _FIELD_DECORATORS = frozenset(
-    ("dataclass", "dataclasses.dataclass", "pydantic.dataclasses.dataclass", "define", "frozen", "mutable", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attrs.define", "attrs.frozen", "attrs.mutable")
+    ("dataclasses.dataclass", "pydantic.dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attrs.define", "attrs.frozen", "attrs.mutable")
 )
+# Bases whose classes take their annotated attributes from the constructor (pydantic, msgspec,
+# typing, LangChain's models), by last name; a settings class from the environment too.
+_FIELD_BASES = frozenset(("BaseModel", "RootModel", "BaseSettings", "Struct", "NamedTuple", "BaseChatModel", "BaseLanguageModel", "BaseLLM", "SQLModel"))
 
 
-def _set_by_construction(cls: Scope) -> bool:
-    """Whether constructing the class may set its annotated class attributes, which are then
-    defaults: a dataclass, an attrs class, or a class with a base (pydantic's BaseModel, a
-    framework's model) and no ``__init__`` of its own."""
+def _set_by_construction(cls: Scope, attr: str) -> bool:
+    """Whether constructing the class sets ``attr``, an annotated class attribute, which is then
+    a default: a field of a dataclass, an attrs or pydantic class (not a ClassVar)."""
     node = cls.node
     if not isinstance(node, cst.ClassDef) or "__init__" in cls.children:
         return False
+    if any("ClassVar" in (dotted(a.annotation.annotation.value if isinstance(a.annotation.annotation, cst.Subscript) else a.annotation.annotation) or "") for a in _annotated(node, attr)):
+        return False  # a class constant, not a field
     for decorator in node.decorators:
         target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-        if dotted(target) in _FIELD_DECORATORS:
+        name = dotted(target) or ""
+        if name in _FIELD_DECORATORS or name == "dataclass":
             return True
-    return bool(node.bases)
+    return any((dotted(base.value) or "").rpartition(".")[2] in _FIELD_BASES for base in node.bases)
+
+
+def _annotated(node: cst.ClassDef, attr: str) -> Iterator[cst.AnnAssign]:
+    """The annotated assignments of ``attr`` in a class body."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from (x for x in statement.body if isinstance(x, cst.AnnAssign) and isinstance(x.target, cst.Name) and x.target.value == attr)
+
+
+def _from_the_environment(cls: Scope) -> bool:
+    """A pydantic settings class: its fields are read from the environment, whatever a construction passes."""
+    node = cls.node
+    return isinstance(node, cst.ClassDef) and any((dotted(base.value) or "").rpartition(".")[2] == "BaseSettings" for base in node.bases)
 
 
 def _parameter_for(call: cst.Call, name: str, target: Function) -> str | None:
@@ -1304,7 +1333,7 @@ def _same_request_method(a: object, b: object) -> bool:
     from .recognizers.sdk import site_kind  # the recognizers build on the evaluator
 
     if not (isinstance(a, Opaque) and isinstance(b, Opaque) and isinstance(a.extra, Client) and a.extra == b.extra):
-        return False
+        return False  # other clients (another platform), or partials binding their own keywords
     kind_a, kind_b = site_kind(a.qualname.split(".")[1:]), site_kind(b.qualname.split(".")[1:])
     return kind_a is not None and kind_b is not None and kind_a[0] == kind_b[0]
 
@@ -1431,14 +1460,28 @@ def _conditional_cache_parameter(key: object, m: Mutation, f: Frame, scope: Scop
     """A request parameter whose change invalidates a cache level, set in a branch the use is not in."""
     from .facts import VARYING  # facts builds on the evaluator
 
-    return key in VARYING and _on_some_calls(m, f, scope) and not _set_unless_empty(m)
+    return key in VARYING and _on_some_calls(m, f, scope)
 
 
-def _set_unless_empty(m: Mutation) -> bool:
-    """``if tools: params["tools"] = tools``: left out only when it is empty, and an empty
-    value and none send the same prefix: not a choice between two."""
-    arm = m.branches[-1] if m.branches else None
-    return m.op == "setitem" and len(m.args) == 2 and isinstance(arm, cst.If) and arm.test.deep_equals(m.args[1])
+def _set_unless_empty(m: Mutation, value: object, scope: Scope) -> bool:
+    """``if tools: params["tools"] = tools``, the only condition around it, with a value that is
+    the same on every call: left out only when empty, and an empty value and none send the
+    same prefix, so this is no choice between two."""
+    arms = [b for b in m.branches if isinstance(b, (cst.If, cst.Else, cst.MatchCase))]
+    if len(arms) != 1 or not isinstance(arms[0], cst.If) or m.op != "setitem" or len(m.args) != 2:
+        return False
+    return arms[0].test.deep_equals(m.args[1]) and _fixed(m.args[1], value, scope)
+
+
+def _fixed(node: cst.BaseExpression, value: object, scope: Scope) -> bool:
+    """Whether an expression's value is the same on every call: not one that may vary, nor
+    the function's parameter (callers may pass it or not, as one caller here did)."""
+    return not _varies(value) and not (isinstance(node, cst.Name) and node.value in scope.params)
+
+
+def _varies(value: object) -> bool:
+    """Whether a value may differ from call to call (a parameter the callers pass differently, a time)."""
+    return any(h.kind in (HoleKind.PER_REQUEST, HoleKind.VOLATILE) for h in holes_in(value))
 
 
 def _on_some_calls(m: Mutation, f: Frame, scope: Scope) -> bool:

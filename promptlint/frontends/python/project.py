@@ -44,10 +44,32 @@ class Project:
         self._resolved: dict[tuple[int, Import], tuple[Module, str | None] | None] = {}
         self._texts: list[tuple[Path, bytes]] | None = None
         self.context_left = CONTEXT_BYTES
+        self._followed: set[Path] = set()  # the modules this file's analysis has followed into
+        self._refused = False  # a module was left alone for the budget (results not to be remembered)
+        self._sizes: dict[Path, int] = {}
 
-    def begin(self) -> None:
-        """A file's analysis starts: it may parse CONTEXT_BYTES of other modules."""
+    def reset_context_budget(self) -> None:
+        """A file's analysis starts: it may follow CONTEXT_BYTES of other modules, parsed
+        already or not (what it reports must not depend on which files came before it)."""
         self.context_left = CONTEXT_BYTES
+        self._followed = set()
+
+    def _affordable(self, key: Path) -> bool:
+        """Whether this file's analysis may follow into the module at ``key`` (and charge it)."""
+        if key in self._followed:
+            return True
+        size = self._sizes.get(key)
+        if size is None:
+            try:
+                size = self._sizes[key] = key.stat().st_size
+            except OSError:
+                return False
+        if size > min(self.max_bytes, CONTEXT_FILE_BYTES) or size > self.context_left:
+            self._refused = True
+            return False
+        self.context_left -= size
+        self._followed.add(key)
+        return True
 
     def add(self, module: Module) -> None:
         self._modules[module.path.resolve()] = module
@@ -63,15 +85,10 @@ class Project:
     def load(self, path: Path) -> Module | None:
         """The module at ``path``, parsed once; None when it cannot be read or parsed."""
         key = path.resolve()
+        if not self._affordable(key):
+            return None
         if key in self._modules:
             return self._modules[key]
-        try:
-            size = key.stat().st_size
-        except OSError:
-            return None
-        if size > min(self.max_bytes, CONTEXT_FILE_BYTES) or size > self.context_left:
-            return None  # not remembered: a later file, with budget left, may parse it
-        self.context_left -= size
         self._modules[key] = None  # an import cycle sees "not available" rather than recursing
         try:
             text = decode(key.read_bytes())
@@ -88,9 +105,14 @@ class Project:
         are tried.
         """
         key = (id(importer), imp)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve(importer, imp)
-        return self._resolved[key]
+        if key in self._resolved:
+            found = self._resolved[key]
+            return found if found is None or self._affordable(found[0].path.resolve()) else None
+        self._refused = False
+        found = self._resolve(importer, imp)
+        if found is not None or not self._refused:  # a module left for the budget may be another file's to follow
+            self._resolved[key] = found
+        return found
 
     def _resolve(self, importer: Module, imp: Import) -> tuple[Module, str | None] | None:
         base = self._base_folders(importer, imp)
@@ -131,7 +153,7 @@ class Project:
                 seen.append(folder)
         return seen
 
-    def _load_callers(self, function: str, home: str) -> None:
+    def load_callers(self, function: str, home: str) -> None:
         """Parse the run's files that import ``function``'s module ``home`` and call it by name."""
         if (function, home) in self._searched or not home:
             return
@@ -177,7 +199,7 @@ class Project:
             # A public module-level function or class can be imported and used anywhere in the
             # run; a private or nested one only in its module. A file is a candidate if it
             # names what must be imported to make the call: the class, or the module.
-            self._load_callers(name, scope.owner.name if scope.owner is not None else short)
+            self.load_callers(name, scope.owner.name if scope.owner is not None else short)
         found = []
         for other in [m for m in self._modules.values() if m is not None]:
             for record in other.calls_by_name.get(name, ()):

@@ -92,12 +92,20 @@ def takes_method(value: cst.BaseExpression, aliases: set[str]) -> bool:
 
 def method_called(node: cst.Call, aliases: set[str]) -> cst.BaseExpression | None:
     """The expression for a request method a call makes under another name (see
-    ``takes_method``): the callee, bound to one of ``aliases``, or the method handed with
-    keywords to a function that calls it (``asyncio.to_thread``, ``executor.submit``, a retry)."""
+    ``takes_method``): the callee, bound to one of ``aliases``, or the method handed with the
+    request's keywords to a function that calls it (``asyncio.to_thread``, ``executor.submit``,
+    a retry). Either way the call passes a request's keywords (an SMS client's
+    ``messages.create(to=…, body=…)`` passes none); ``functools.partial`` makes no request."""
+    from ..module import dotted  # module imports this module
+
+    if not any(a.star == "**" or (a.keyword is not None and a.keyword.value in _ANY_REQUEST_KEYWORD) for a in node.args):
+        return None
     if _last_name(node.func) in aliases:
         return node.func
+    if dotted(node.func) in _PARTIAL:
+        return None
     first = next((a.value for a in node.args if a.keyword is None and not a.star), None)
-    if first is not None and any(a.keyword is not None for a in node.args) and (_last_name(first) in aliases or takes_method(first, aliases)):
+    if first is not None and (_last_name(first) in aliases or takes_method(first, aliases)):
         return first
     return None
 
@@ -130,6 +138,9 @@ _REQUEST_KEYWORDS = {
     "openai-chat": {"model", "messages"},
     "openai-responses": {"model", "input", "instructions", "previous_response_id", "prompt"},
 }
+
+
+_ANY_REQUEST_KEYWORD = frozenset().union(*(keywords for kind, keywords in _REQUEST_KEYWORDS.items() if kind != "anthropic-batch"))
 
 
 def _looks_like_request(call: cst.Call, kind: str) -> bool:
