@@ -1212,6 +1212,10 @@ def test_a_warm_up_under_another_name_is_a_warm_up(tmp_path, monkeypatch, warmup
     assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ([] if warmup else ["PC403"])
 
 
+_TOOLS = "TOOLS = [{'name': 'lookup', 'description': 'Find an invoice.', 'input_schema': {'type': 'object'}}]\n"
+_PARAMS = "    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 10, 'system': [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], 'messages': [{'role': 'user', 'content': q}]}\n"
+
+
 @pytest.mark.parametrize(
     "pick",
     [
@@ -1237,18 +1241,16 @@ def test_a_request_method_chosen_by_a_flag_is_still_a_request(tmp_path, monkeypa
 def test_a_parameter_left_out_only_when_empty_is_no_choice(tmp_path, monkeypatch, tools):
     # An empty list of tools and no tools send the same prefix: leaving it out is no per-call choice (PC104).
     source = (
-        "TOOLS = [{'name': 'lookup', 'description': 'Find an invoice.', 'input_schema': {'type': 'object'}}]\n"
-        "def ask(q):\n    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 10, 'system': [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], 'messages': [{'role': 'user', 'content': q}]}\n"
-        f"{tools}    return client.messages.create(**params)\n"
+        _TOOLS + "def ask(q):\n" + _PARAMS
+        + f"{tools}    return client.messages.create(**params)\n"
     )
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
 
 
 def test_a_classmethods_cls_is_the_same_on_every_call(tmp_path, monkeypatch):
     source = (
-        "TOOLS = [{'name': 'lookup', 'description': 'Find an invoice.', 'input_schema': {'type': 'object'}}]\n"
-        "class Actions:\n    @classmethod\n    def tools(cls):\n        return TOOLS\n"
-        "    @classmethod\n    def ask(cls, q):\n        return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, tools=cls.tools(), system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
+        _TOOLS + "class Actions:\n    @classmethod\n    def tools(cls):\n        return TOOLS\n"
+        + "    @classmethod\n    def ask(cls, q):\n        return client.messages.create(model='claude-sonnet-4-6', max_tokens=10, tools=cls.tools(), system=[{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], messages=[{'role': 'user', 'content': q}])\n"
     )
     assert run(tmp_path, monkeypatch, {"app.py": module(source)}) == []
 
@@ -1327,9 +1329,8 @@ def test_a_helper_that_only_reads_what_it_is_handed_changes_nothing(tmp_path, mo
 
 def test_tools_left_out_for_one_caller_and_passed_by_another_is_a_choice(tmp_path, monkeypatch):
     source = (
-        "TOOLS = [{'name': 'lookup', 'description': 'Find an invoice.', 'input_schema': {'type': 'object'}}]\n"
-        "def ask(q, tools=None):\n    params = {'model': 'claude-sonnet-4-6', 'max_tokens': 10, 'system': [{'type': 'text', 'text': POLICY, 'cache_control': {'type': 'ephemeral'}}], 'messages': [{'role': 'user', 'content': q}]}\n"
-        "    if tools:\n        params['tools'] = tools\n    return client.messages.create(**params)\n"
+        _TOOLS + "def ask(q, tools=None):\n" + _PARAMS
+        + "    if tools:\n        params['tools'] = tools\n    return client.messages.create(**params)\n"
         "def chat(q):\n    return ask(q)\ndef agent(q):\n    return ask(q, tools=TOOLS)\n"
     )
     assert [code for _, _, code in run(tmp_path, monkeypatch, {"app.py": module(source)})] == ["PC104"]

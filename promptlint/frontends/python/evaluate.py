@@ -1173,9 +1173,7 @@ class Evaluator(TextBuilding):
         env: dict[str, object] = {}
         params = [p for p in scope.params.values()]
         fn: cst.FunctionDef = target.node  # type: ignore[assignment]
-        positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
-        if target.owner is not None and positional and positional[0] in ("self", "cls"):
-            positional = positional[1:]
+        positional = _positional_params(target)
         index = 0
         for arg in node.args:
             if arg.star:
@@ -1288,7 +1286,7 @@ def _set_by_construction(cls: Scope, attr: str) -> bool:
         name = dotted(target) or ""
         if name in _FIELD_DECORATORS or name == "dataclass":
             return True
-    return any((dotted(base.value) or "").rpartition(".")[2] in _FIELD_BASES for base in node.bases)
+    return bool(_base_names(node) & _FIELD_BASES)
 
 
 def _annotated(node: cst.ClassDef, attr: str) -> Iterator[cst.AnnAssign]:
@@ -1301,18 +1299,28 @@ def _annotated(node: cst.ClassDef, attr: str) -> Iterator[cst.AnnAssign]:
 
 def _from_the_environment(cls: Scope) -> bool:
     """A pydantic settings class: its fields are read from the environment, whatever a construction passes."""
-    node = cls.node
-    return isinstance(node, cst.ClassDef) and any((dotted(base.value) or "").rpartition(".")[2] == "BaseSettings" for base in node.bases)
+    return isinstance(cls.node, cst.ClassDef) and "BaseSettings" in _base_names(cls.node)
+
+
+def _base_names(node: cst.ClassDef) -> set[str]:
+    """The last names of a class's bases (``BaseModel`` for ``pydantic.BaseModel``)."""
+    return {(dotted(base.value) or "").rpartition(".")[2] for base in node.bases}
+
+
+def _positional_params(target: Function) -> list[str]:
+    """The names a call's positional arguments bind, in order (a method's self or cls left out)."""
+    fn: cst.FunctionDef = target.node  # type: ignore[assignment]
+    positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
+    if target.owner is not None and positional and positional[0] in ("self", "cls"):
+        positional = positional[1:]
+    return positional
 
 
 def _parameter_for(call: cst.Call, name: str, target: Function) -> str | None:
     """The parameter of ``target`` that receives the name ``name`` in ``call``."""
-    fn = target.node
-    if not isinstance(fn, cst.FunctionDef):
+    if not isinstance(target.node, cst.FunctionDef):
         return None
-    positional = [p.name.value for p in (*fn.params.posonly_params, *fn.params.params)]
-    if target.owner is not None and positional and positional[0] in ("self", "cls"):
-        positional = positional[1:]
+    positional = _positional_params(target)
     index = 0
     for arg in call.args:
         if arg.star:
